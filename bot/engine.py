@@ -1,0 +1,192 @@
+"""Judge a draft: text + profile -> findings, verdict and a suggested rewrite.
+
+Rules are compiled once per profile at start-up (their {vocabulary} filled in
+with that organisation's words); reviewing is then a pure, synchronous function
+of the text. Matching runs on the normalised copy of the text; every span is
+mapped back so that `text[start:end]` is always the excerpt the user wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .detectors import DETECTORS, DetectContext, Detector
+from .normalise import NormText, normalise
+from .rulebook import RuleSpec, Rulebooks, expand_pattern
+from .types import CATEGORY_RANK, STOP_CATEGORIES, Citation, Finding, Profile, Severity, Verdict
+
+Setting = Literal["post", "channel"]
+
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: RuleSpec
+    severity: Severity
+    citations: tuple[Citation, ...]
+    detector: Detector | None
+    pattern: re.Pattern[str] | None
+    near: tuple[re.Pattern[str], int] | None
+    requires: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    unless_near: tuple[re.Pattern[str], int] | None
+
+
+def _join(patterns: tuple[str, ...], vocab: dict[str, tuple[str, ...]], flags: int = _FLAGS) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{expand_pattern(p, vocab)})" for p in patterns), flags)
+
+
+def _compile_rule(spec: RuleSpec, profile: Profile) -> CompiledRule | None:
+    """Compile a rule for one profile, or None when the profile does not judge its category."""
+    if spec.cites:
+        citations = tuple(profile.clause(c).citation(profile.id) for c in spec.cites)
+    else:
+        citations = profile.citations_for(spec.category)
+    if not citations:
+        return None  # e.g. identifies-employee under a policy that asks staff to identify themselves
+    if spec.applies_if == "disclaimer_required" and not profile.disclaimer_required:
+        return None
+    vocab = profile.vocabulary
+    severity: Severity = "stop" if spec.category in STOP_CATEGORIES else "caution"
+    if spec.severity in ("stop", "caution"):
+        severity = "stop" if spec.severity == "stop" else "caution"
+    flags = re.UNICODE if spec.case_sensitive else _FLAGS
+    return CompiledRule(
+        spec=spec,
+        severity=severity,
+        citations=citations,
+        detector=DETECTORS[spec.detector] if spec.detector else None,
+        pattern=_join(spec.patterns, vocab, flags) if spec.patterns else None,
+        near=(_join(spec.near[0], vocab), spec.near[1]) if spec.near else None,
+        requires=_join(spec.requires, vocab) if spec.requires else None,
+        unless=_join(spec.unless, vocab) if spec.unless else None,
+        unless_near=(_join(spec.unless_near[0], vocab), spec.unless_near[1]) if spec.unless_near else None,
+    )
+
+
+@dataclass(frozen=True)
+class ProfileRules:
+    profile: Profile
+    rules: tuple[CompiledRule, ...]
+    context: DetectContext
+
+
+def compile_profiles(rulebooks: Rulebooks, org_domains: tuple[str, ...] = ()) -> dict[str, ProfileRules]:
+    """Compile every profile's rules once; org_domains adds configured domains to each profile's own."""
+    compiled = {}
+    for pid, profile in rulebooks.profiles.items():
+        rules = tuple(r for spec in rulebooks.rules[pid] if (r := _compile_rule(spec, profile)) is not None)
+        domains = tuple(dict.fromkeys((*profile.org_domains, *org_domains)))
+        compiled[pid] = ProfileRules(profile, rules, DetectContext(org_domains=domains))
+    return compiled
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: CompiledRule
+    start: int  # original-text offsets
+    end: int
+
+
+def _window_has(pattern: re.Pattern[str], text: str, start: int, end: int, window: int) -> bool:
+    return pattern.search(text, max(0, start - window), min(len(text), end + window)) is not None
+
+
+def _rule_hits(rule: CompiledRule, norm: NormText, original: str, setting: Setting, ctx: DetectContext) -> list[_Hit]:
+    spec = rule.spec
+    if spec.setting != "any" and spec.setting != setting:
+        return []
+    text = norm.text
+    if rule.requires is not None and rule.requires.search(text) is None:
+        return []
+    if rule.unless is not None and rule.unless.search(text) is not None:
+        return []
+    if spec.whole_post:
+        return [_Hit(rule, 0, len(original))]
+    if rule.detector is not None:
+        spans = rule.detector(text, ctx)
+    elif rule.pattern is not None:
+        spans = [m.span() for m in rule.pattern.finditer(text) if m.end() > m.start()]
+    else:
+        spans = []
+    hits = []
+    for s, e in spans:
+        if rule.near is not None and not _window_has(rule.near[0], text, s, e, rule.near[1]):
+            continue
+        if rule.unless_near is not None and _window_has(rule.unless_near[0], text, s, e, rule.unless_near[1]):
+            continue
+        os_, oe = norm.span(s, e)
+        # Trim whitespace a pattern may have swallowed at either edge.
+        while os_ < oe and original[os_].isspace():
+            os_ += 1
+        while oe > os_ and original[oe - 1].isspace():
+            oe -= 1
+        if oe > os_:
+            hits.append(_Hit(rule, os_, oe))
+    return hits
+
+
+def _rank(hit: _Hit) -> tuple[int, int, int]:
+    return (0 if hit.rule.severity == "stop" else 1, CATEGORY_RANK[hit.rule.spec.category], hit.start)
+
+
+def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
+    """One overlapping span is reported once, under its most severe category.
+
+    Whole-post findings (a missing disclaimer) are about the post, not a span,
+    and never compete with the others.
+    """
+    whole = [h for h in hits if h.rule.spec.whole_post]
+    spans = sorted((h for h in hits if not h.rule.spec.whole_post), key=_rank)
+    kept: list[_Hit] = []
+    for h in spans:
+        if any(h.start < k.end and k.start < h.end for k in kept):
+            continue
+        kept.append(h)
+    seen_whole: set[str] = set()
+    for h in whole:
+        if h.rule.spec.category not in seen_whole:
+            seen_whole.add(h.rule.spec.category)
+            kept.append(h)
+    return sorted(kept, key=lambda h: (h.start, h.end))
+
+
+def find(text: str, rules: ProfileRules, setting: Setting = "post") -> list[Finding]:
+    """All findings for text under one profile, offsets into text as given."""
+    norm = normalise(text)
+    hits: list[_Hit] = []
+    for rule in rules.rules:
+        hits.extend(_rule_hits(rule, norm, text, setting, rules.context))
+    findings = []
+    for h in _resolve_overlaps(hits):
+        findings.append(
+            Finding(
+                category=h.rule.spec.category,
+                rule=h.rule.spec.id,
+                severity=h.rule.severity,
+                start=h.start,
+                end=h.end,
+                excerpt=text[h.start : h.end],
+                explanation=h.rule.spec.explanation,
+                citations=h.rule.citations,
+            )
+        )
+    return findings
+
+
+def verdict_level(findings: list[Finding] | tuple[Finding, ...]) -> Literal["ok", "caution", "stop"]:
+    if any(f.severity == "stop" for f in findings):
+        return "stop"
+    return "caution" if findings else "ok"
+
+
+def review(text: str, rules: ProfileRules, setting: Setting = "post") -> Verdict:
+    """Findings, verdict and a verified rewrite (or None) for one draft."""
+    from .rewrite import suggest  # local import: rewrite calls back into find()
+
+    findings = find(text, rules, setting)
+    suggestion = suggest(text, findings, rules, setting) if findings else None
+    return Verdict(rules.profile.id, verdict_level(findings), tuple(findings), suggestion)
