@@ -9,12 +9,13 @@ mapped back so that `text[start:end]` is always the excerpt the user wrote.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
 from .detectors import DETECTORS, DetectContext, Detector
 from .normalise import NormText, normalise
-from .rulebook import RuleSpec, Rulebooks, expand_pattern
+from .rulebook import Rulebooks, RuleSpec, expand_pattern
 from .types import CATEGORY_RANK, STOP_CATEGORIES, Citation, Finding, Profile, Severity, Verdict
 
 Setting = Literal["post", "channel"]
@@ -35,7 +36,9 @@ class CompiledRule:
     unless_near: tuple[re.Pattern[str], int] | None
 
 
-def _join(patterns: tuple[str, ...], vocab: dict[str, tuple[str, ...]], flags: int = _FLAGS) -> re.Pattern[str]:
+def _join(
+    patterns: tuple[str, ...], vocab: dict[str, tuple[str, ...]], flags: int = _FLAGS
+) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{expand_pattern(p, vocab)})" for p in patterns), flags)
 
 
@@ -95,7 +98,9 @@ def _window_has(pattern: re.Pattern[str], text: str, start: int, end: int, windo
     return pattern.search(text, max(0, start - window), min(len(text), end + window)) is not None
 
 
-def _rule_hits(rule: CompiledRule, norm: NormText, original: str, setting: Setting, ctx: DetectContext) -> list[_Hit]:
+def _rule_hits(
+    rule: CompiledRule, norm: NormText, original: str, setting: Setting, ctx: DetectContext
+) -> list[_Hit]:
     spec = rule.spec
     if spec.setting != "any" and spec.setting != setting:
         return []
@@ -142,9 +147,17 @@ def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
     whole = [h for h in hits if h.rule.spec.whole_post]
     spans = sorted((h for h in hits if not h.rule.spec.whole_post), key=_rank)
     kept: list[_Hit] = []
+    # The kept spans never overlap, so sorted by start they are sorted by end too:
+    # only the last one starting before h ends can reach into h. (Comparing with
+    # every kept span made a post with thousands of findings quadratic.)
+    kept_starts: list[int] = []
+    kept_ends: list[int] = []
     for h in spans:
-        if any(h.start < k.end and k.start < h.end for k in kept):
+        i = bisect_left(kept_starts, h.end)
+        if i > 0 and kept_ends[i - 1] > h.start:
             continue
+        kept_starts.insert(i, h.start)
+        kept_ends.insert(i, h.end)
         kept.append(h)
     seen_whole: set[str] = set()
     for h in whole:

@@ -24,10 +24,21 @@ _EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0
 # so ids such as INC0412345, $12,450 or EDOC2024/118734 are never candidates.
 _PHONE_CANDIDATE = re.compile(r"(?<![\w$#/.,])(?:\+\s?)?\(?\d(?:[ \-()]{0,3}\d){5,11}(?![\w/%])")
 
-_PERSON_TYPES = frozenset(
+# PhoneNumberType members are plain ints in phonenumbers' type stubs.
+_PERSON_TYPES: frozenset[int] = frozenset(
     {PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
 _AREA_CODES = ("02", "03", "07", "08")
+# A landline without its area code is only taken when written as one block of
+# eight digits or as two blocks of four (6205 1190), and not when both blocks
+# read as years: "2023-2024" and "2019 2020" are year ranges, not numbers.
+_LOCAL_FORM = re.compile(r"(\d{4})[ -]?(\d{4})")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _plausible_local(raw: str) -> bool:
+    m = _LOCAL_FORM.fullmatch(raw)
+    return m is not None and not (_YEAR.fullmatch(m.group(1)) and _YEAR.fullmatch(m.group(2)))
 
 
 def _is_official_domain(domain: str, org_domains: tuple[str, ...]) -> bool:
@@ -45,10 +56,10 @@ def official_email(text: str, ctx: DetectContext) -> list[Span]:
 
 
 @lru_cache(maxsize=4096)
-def _classify(digits: str, international: bool) -> PhoneNumberType | None:
+def _classify(digits: str, international: bool) -> int | None:
     """The type of an Australian number, or None when it is not a valid person's number."""
     candidates: list[str] = []
-    if international or digits.startswith("61") and len(digits) == 11:
+    if international or (digits.startswith("61") and len(digits) == 11):
         candidates.append("+" + digits)
     elif len(digits) == 10 and digits.startswith("0"):
         candidates.append(digits)
@@ -68,7 +79,7 @@ def _classify(digits: str, international: bool) -> PhoneNumberType | None:
     return None
 
 
-def _phones(text: str, wanted: frozenset[PhoneNumberType]) -> list[Span]:
+def _phones(text: str, wanted: frozenset[int]) -> list[Span]:
     spans = []
     for m in _PHONE_CANDIDATE.finditer(text):
         raw = m.group()
@@ -80,6 +91,8 @@ def _phones(text: str, wanted: frozenset[PhoneNumberType]) -> list[Span]:
             raw = raw[:-1]
             end -= 1
         digits = re.sub(r"\D", "", raw)
+        if len(digits) == 8 and not _plausible_local(raw):
+            continue
         kind = _classify(digits, raw.lstrip("(").startswith("+"))
         if kind is not None and kind in wanted:
             spans.append((start, end))

@@ -12,7 +12,7 @@ from .base import DetectContext, Span
 
 # Digits in the usual groupings (123 456 782, 2123 45670 1), not glued to other digits or letters.
 _NINE = re.compile(r"(?<![\w$#/.])\d{3}[ -]?\d{3}[ -]?\d{3}(?![\w/])")
-_MEDICARE = re.compile(r"(?<![\w$#/.])\d{4}[ -]?\d{5}[ -]?\d(?:[ -/]?\d)?(?![\w/])")
+_MEDICARE = re.compile(r"(?<![\w$#/.])\d{4}[ -]?\d{5}[ -]?\d(?:[ /-]?\d)?(?![\w/])")
 _CRN = re.compile(r"(?<![\w$#/.])\d{3}[ -]?\d{3}[ -]?\d{3}[ -]?[A-Za-z](?!\w)")
 
 _TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)

@@ -1,0 +1,125 @@
+"""`thinktwice serve`: one aiohttp server for every configured chat platform.
+
+    GET  /healthz        200 and a small JSON status (always)
+    POST /slack/events   Slack events, commands, interactivity (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)
+    (Socket Mode)        --slack-socket with SLACK_APP_TOKEN: Slack over an outbound websocket instead
+
+Each platform is a `WebAdapter`: it adds its routes and start-up/clean-up hooks
+to the one web application. Teams (`/api/messages`) joins the list in
+`_adapters` in a later issue; nothing else here needs to change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.service import Thinktwice
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORT = 3978
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class WebAdapter(Protocol):
+    name: str
+
+    def register(self, web_app: web.Application) -> None:
+        """Add routes and start-up/clean-up hooks to the server."""
+        ...
+
+    def status(self) -> dict[str, Any]:
+        """A few words for /healthz (never a secret)."""
+        ...
+
+
+_SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+
+ADAPTERS_KEY = web.AppKey("thinktwice_adapters", dict[str, Any])
+BOT_KEY = web.AppKey("thinktwice_bot", Thinktwice)
+
+
+def _adapters(
+    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool
+) -> tuple[list[WebAdapter], list[str]]:
+    """The adapters the environment configures, and the variables missing for the ones it does not."""
+    adapters: list[WebAdapter] = []
+    missing: list[str] = []
+    if slack_socket or any(env.get(name) for name in _SLACK_VARIABLES):
+        from .slack import SlackAdapter, SlackSettings
+
+        settings = SlackSettings.from_env(env)
+        if settings.configured(socket=slack_socket):
+            adapters.append(SlackAdapter(bot, settings, socket_mode=slack_socket))
+        else:
+            missing += settings.missing(socket=slack_socket)
+    else:
+        missing += ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN" if slack_socket else "SLACK_SIGNING_SECRET"]
+    # Teams: a later issue appends its adapter here (MicrosoftAppId/MicrosoftAppPassword).
+    return adapters, missing
+
+
+def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app[BOT_KEY] = bot
+    web_app[ADAPTERS_KEY] = {a.name: a for a in adapters}
+    for adapter in adapters:
+        adapter.register(web_app)
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "status": "ok",
+                "profile": bot.config.profile,
+                "adapters": {a.name: a.status() for a in adapters},
+            }
+        )
+
+    web_app.router.add_get("/healthz", healthz)
+    return web_app
+
+
+def build_web_app(bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool = False) -> web.Application:
+    """The server's application for these settings (tests start it on loopback).
+
+    The adapters it mounts are in `web_app[ADAPTERS_KEY]`, by name.
+    """
+    adapters, _ = _adapters(bot, env, slack_socket=slack_socket)
+    return _web_app(bot, adapters)
+
+
+def run_server(bot: Thinktwice, *, port: int | None, slack_socket: bool, env: Mapping[str, str]) -> int:
+    """Serve until interrupted; 2, after naming the missing variables, when nothing is configured."""
+    adapters, missing = _adapters(bot, env, slack_socket=slack_socket)
+    if not adapters:
+        sys.stderr.write(
+            "thinktwice serve: no chat platform is configured; set "
+            + ", ".join(missing)
+            + (" (Socket Mode)" if slack_socket else "")
+            + " in the environment\n"
+        )
+        return EXIT_USAGE
+    if port is None:
+        raw = (env.get("PORT") or "").strip()
+        if raw and not raw.isdigit():
+            sys.stderr.write(f"thinktwice serve: PORT must be a port number, not {raw!r}\n")
+            return EXIT_USAGE
+        port = int(raw) if raw else DEFAULT_PORT
+    web_app = _web_app(bot, adapters)
+    names = ", ".join(f"{a.name} ({a.status().get('mode', 'on')})" for a in adapters)
+    print(f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile", flush=True)
+    try:
+        web.run_app(web_app, port=port, print=None, handle_signals=True)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    except OSError as exc:  # the port is taken, or not ours to bind
+        sys.stderr.write(f"thinktwice serve: cannot listen on port {port}: {exc.strerror or exc}\n")
+        return 1
+    return EXIT_OK

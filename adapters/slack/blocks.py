@@ -1,0 +1,250 @@
+"""Block Kit for every reply: the review, the modals, answers, nudges, help and App Home.
+
+Each renderer returns a `Rendered` (Block Kit blocks plus the plain `text`
+Slack shows in notifications and screen readers read when blocks cannot be
+shown). The text is a sentence or two that stands on its own, not a dump of
+the blocks. Pure functions of core results: no I/O, nothing Slack-bound but
+the shape of the dicts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from bot.render import answer_text, citation_label
+from bot.types import Answer, Citation, Finding, Nudge, Profile, Verdict
+
+from .text import clip, escape
+
+Block = dict[str, Any]
+View = dict[str, Any]
+
+# Slack's limits, with a margin: section text 3000, header 150, modal title 24, 50 blocks per message.
+SECTION_LIMIT = 2900
+EXCERPT_LIMIT = 300
+MAX_FINDINGS_SHOWN = 12
+
+CHECKPOST_CALLBACK = "checkpost_modal"
+DRAFT_BLOCK = "draft"
+DRAFT_ACTION = "draft_input"
+SHORTCUT_CALLBACK = "check_this_post"
+
+_HEADLINE = {
+    "ok": (":white_check_mark:", "OK to post", "nothing in this draft conflicts with the {policy} policy."),
+    "caution": (":warning:", "Caution", "review this draft against the {policy} policy before you post it."),
+    "stop": (":octagonal_sign:", "Stop", "do not post this as written: it breaks the {policy} policy."),
+}
+_SEVERITY = {"stop": "must change", "caution": "worth a second look"}
+
+
+class Rendered(NamedTuple):
+    text: str
+    blocks: list[Block]
+
+
+def _mrkdwn(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}]}
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, 150), "emoji": True}}
+
+
+def _preformatted(text: str) -> Block:
+    """A copyable block: rich text carries the characters exactly, with no mrkdwn to escape."""
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_preformatted", "elements": [{"type": "text", "text": text}]}],
+    }
+
+
+def category_label(category: str) -> str:
+    return category.replace("-", " ").capitalize()
+
+
+def _cites(citations: tuple[Citation, ...], profile: Profile) -> str:
+    return (
+        "; ".join(citation_label(c, profile.short_name) for c in citations) or f"{profile.short_name} policy"
+    )
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line for line in escape(clip(text, EXCERPT_LIMIT)).splitlines() or [">"])
+
+
+# -- the review -------------------------------------------------------------------------------------------
+def review_summary(verdict: Verdict, profile: Profile) -> str:
+    """The review in a sentence or three: what screen readers and notifications get."""
+    _, word, rest = _HEADLINE[verdict.level]
+    lines = [f"{word}: {rest.format(policy=profile.short_name)}"]
+    if verdict.findings:
+        n = len(verdict.findings)
+        found = ", ".join(dict.fromkeys(category_label(f.category).lower() for f in verdict.findings))
+        lines.append(f"{n} finding{'s' if n != 1 else ''}: {found}.")
+        lines.append(
+            "A suggested rewrite is included."
+            if verdict.suggestion
+            else "There is no safe rewrite for this one."
+        )
+    return " ".join(lines)
+
+
+def _finding_blocks(i: int, finding: Finding, text: str, profile: Profile) -> list[Block]:
+    title = f"*{i}. {category_label(finding.category)}* ({_SEVERITY[finding.severity]})"
+    whole_post = finding.start == 0 and finding.end == len(text) and len(text) > 80
+    body = [title]
+    if not whole_post:
+        body.append(_quote(finding.excerpt))
+    body.append(escape(finding.explanation))
+    return [
+        _mrkdwn("\n".join(body)),
+        _context(f"Policy: {escape(_cites(finding.citations, profile))} · rule `{finding.rule}`"),
+    ]
+
+
+def review_blocks(text: str, verdict: Verdict, profile: Profile) -> list[Block]:
+    emoji, word, rest = _HEADLINE[verdict.level]
+    blocks: list[Block] = [_mrkdwn(f"{emoji} *{word}:* {rest.format(policy=escape(profile.short_name))}")]
+    shown = verdict.findings[:MAX_FINDINGS_SHOWN]
+    for i, finding in enumerate(shown, 1):
+        blocks.append({"type": "divider"})
+        blocks.extend(_finding_blocks(i, finding, text, profile))
+    if len(verdict.findings) > len(shown):
+        blocks.append(_context(f"…and {len(verdict.findings) - len(shown)} more findings not shown."))
+    if verdict.suggestion:
+        blocks.append({"type": "divider"})
+        blocks.append(_mrkdwn("*Suggested rewrite* (copy it from the box below):"))
+        blocks.append(_preformatted(clip(verdict.suggestion, SECTION_LIMIT)))
+    elif verdict.findings:
+        blocks.append(_context("No safe rewrite: this one is better not posted."))
+    return blocks
+
+
+def review_message(text: str, verdict: Verdict, profile: Profile) -> Rendered:
+    return Rendered(review_summary(verdict, profile), review_blocks(text, verdict, profile))
+
+
+# -- modals ------------------------------------------------------------------------------------------------
+def _modal(title: str, blocks: list[Block], **extra: Any) -> View:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": clip(title, 24)},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks,
+        **extra,
+    }
+
+
+def draft_modal(profile: Profile) -> View:
+    """The modal `/checkpost` opens when given no text: one multi-line input."""
+    return _modal(
+        "Check a post",
+        [
+            {
+                "type": "input",
+                "block_id": DRAFT_BLOCK,
+                "label": {"type": "plain_text", "text": "Your draft post"},
+                "hint": {
+                    "type": "plain_text",
+                    "text": f"Checked against the {profile.short_name} policy. Only you see the result.",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": DRAFT_ACTION,
+                    "multiline": True,
+                    "max_length": 3000,
+                    "placeholder": {
+                        "type": "plain_text",
+                        "text": "Paste or type the post you are thinking of making",
+                    },
+                },
+            }
+        ],
+        callback_id=CHECKPOST_CALLBACK,
+        submit={"type": "plain_text", "text": "Check"},
+    )
+
+
+def review_modal(text: str, verdict: Verdict, profile: Profile) -> View:
+    """The result shown in place of the input modal (or opened by the message shortcut)."""
+    return _modal("Post check", review_blocks(text, verdict, profile))
+
+
+def notice_modal(title: str, sentence: str) -> View:
+    return _modal(title, [_mrkdwn(escape(sentence))])
+
+
+# -- help, errors ------------------------------------------------------------------------------------------
+def help_message(profile: Profile) -> Rendered:
+    lines = [
+        f"*Check a post before you make it* ({escape(profile.short_name)} social media policy)",
+        "• `/checkpost your draft text` checks a draft; only you see the result.",
+        "• `/checkpost` on its own opens a box for longer drafts.",
+        "• *Check this post* in any message's ⋮ menu checks that message.",
+        "• Send me a direct message, or mention me, to ask a question about the policy.",
+        "• `/checkpost help` shows this again.",
+    ]
+    text = (
+        f"How to use thinktwice ({profile.short_name} policy): type /checkpost followed by your draft; "
+        "type /checkpost alone for a larger box; use Check this post from a message's menu; "
+        "or send me a direct message with a question."
+    )
+    return Rendered(text, [_mrkdwn("\n".join(lines))])
+
+
+def error_message(sentence: str) -> Rendered:
+    sentence = sentence[:1].upper() + sentence[1:]
+    sentence = sentence if sentence.endswith((".", "?", "!")) else sentence + "."
+    return Rendered(sentence, [_mrkdwn(f":information_source: {escape(sentence)}")])
+
+
+# -- answers and nudges ------------------------------------------------------------------------------------
+def answer_message(answer: Answer, profile: Profile) -> Rendered:
+    blocks = [_mrkdwn(escape(answer.text))]
+    if answer.citations:
+        blocks.append(_context("Source: " + escape(_cites(answer.citations, profile))))
+    if answer.abstained and answer.contact:
+        blocks.append(_context(f"Ask a person: {escape(answer.contact)}"))
+    return Rendered(answer_text(answer).strip(), blocks)
+
+
+def unavailable_answer(profile: Profile) -> Rendered:
+    sentence = f"Sorry, I can't answer questions just now. Please ask {profile.contact}."
+    return Rendered(sentence, [_mrkdwn(escape(sentence))])
+
+
+def nudge_message(nudge: Nudge, profile: Profile) -> Rendered:
+    message = (
+        nudge.message or f"Please check this message against the {profile.short_name} social media policy."
+    )
+    blocks = [_mrkdwn(f":shushing_face: {escape(message)}")]
+    if nudge.citations:
+        blocks.append(_context("Policy: " + escape(_cites(nudge.citations, profile))))
+    return Rendered(message, blocks)
+
+
+# -- App Home ----------------------------------------------------------------------------------------------
+def home_view(profile: Profile, nudge_categories: tuple[str, ...]) -> View:
+    blocks: list[Block] = [
+        _header("thinktwice: check before you post"),
+        _mrkdwn(f"Active policy: *{escape(profile.name)}* ({escape(profile.short_name)})"),
+        {"type": "divider"},
+        *help_message(profile).blocks,
+    ]
+    if profile.highlights:
+        blocks.append({"type": "divider"})
+        blocks.append(_mrkdwn("*What matters most in this policy*"))
+        blocks.append(_mrkdwn("\n".join(f"• {escape(h)}" for h in profile.highlights)))
+    watched = ", ".join(category_label(c).lower() for c in nudge_categories)
+    blocks.append(
+        _context(
+            f"In channels mirrored to Yammer or Lync I send you a private reminder (nobody else sees it) "
+            f"if a message looks like it includes {escape(watched)}."
+        )
+    )
+    blocks.append(_context(f"Questions the policy doesn't answer: {escape(profile.contact)}"))
+    return {"type": "home", "blocks": blocks}
