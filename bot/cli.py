@@ -35,36 +35,53 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `thinktwice --help`)")
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--profile", metavar="ID", help="policy profile (default: $THINKTWICE_PROFILE or dss)")
-    common.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--profile", metavar="ID", help="policy profile (default: $THINKTWICE_PROFILE or dss)"
+    )
+    common.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = _Parser(prog="thinktwice", description="Think twice before you post: policy checks for public servants.")
+    parser = _Parser(
+        prog="thinktwice", description="Think twice before you post: policy checks for public servants."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("checkpost", parents=[common], help="review a draft post")
     p.add_argument("text", nargs="*", help="the draft; standard input when absent or '-'")
-    p.add_argument("--batch", action="store_true", help="read JSON Lines {id, text, profile} from standard input")
+    p.add_argument(
+        "--batch", action="store_true", help="read JSON Lines {id, text, profile} from standard input"
+    )
 
     p = sub.add_parser("ask", parents=[common], help="ask a question about the policy")
     p.add_argument("question", nargs="*", help="the question; standard input when absent or '-'")
-    p.add_argument("--batch", action="store_true", help="read JSON Lines {id, question, profile} from standard input")
+    p.add_argument(
+        "--batch", action="store_true", help="read JSON Lines {id, question, profile} from standard input"
+    )
 
     sub.add_parser("scan", parents=[common], help="channel-nudge decisions for JSON Lines on standard input")
     sub.add_parser("console", parents=[common], help="chat with the bot in the terminal")
     p = sub.add_parser("serve", parents=[common], help="run the configured Slack and Teams adapters")
     p.add_argument("--port", type=int, help="port (default $PORT or 3978)")
-    sub.add_parser("start", parents=[common], help="serve when Slack or Teams is configured, else the console")
+    p.add_argument(
+        "--slack-socket", action="store_true", help="use Slack Socket Mode (needs SLACK_APP_TOKEN)"
+    )
+    sub.add_parser(
+        "start", parents=[common], help="serve when Slack or Teams is configured, else the console"
+    )
     sub.add_parser("profiles", parents=[common], help="list the policy profiles")
 
     rules = sub.add_parser("rules", parents=[common], help="rulebook tools")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=_Parser)
-    p = rules_sub.add_parser("check", parents=[common], help="validate rulebooks and report file:line problems")
+    p = rules_sub.add_parser(
+        "check", parents=[common], help="validate rulebooks and report file:line problems"
+    )
     p.add_argument("path", nargs="?", help="a rulebook file or directory (default: the configured rulebooks)")
 
     config = sub.add_parser("config", parents=[common], help="configuration tools")
@@ -143,7 +160,9 @@ def cmd_checkpost(bot: Thinktwice, args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit(verdict.as_dict(), sys.stdout)
     else:
-        sys.stdout.write(render.verdict_text(text, verdict, bot.profile(args.profile), color=sys.stdout.isatty()))
+        sys.stdout.write(
+            render.verdict_text(text, verdict, bot.profile(args.profile), color=sys.stdout.isatty())
+        )
     return EXIT_OK
 
 
@@ -212,7 +231,9 @@ def cmd_rules_check(config: Config, args: argparse.Namespace) -> int:
     assert rulebooks is not None
     count = sum(len(r) for r in rulebooks.rules.values())
     if args.format == "json":
-        _emit({"ok": True, "files": list(rulebooks.files), "profiles": sorted(rulebooks.profiles)}, sys.stdout)
+        _emit(
+            {"ok": True, "files": list(rulebooks.files), "profiles": sorted(rulebooks.profiles)}, sys.stdout
+        )
     else:
         sys.stdout.write(
             f"ok: {len(rulebooks.files)} files, {len(rulebooks.profiles)} profiles "
@@ -239,7 +260,9 @@ def cmd_config_show(config: Config, args: argparse.Namespace) -> int:
 def cmd_ingest(bot: Thinktwice, args: argparse.Namespace) -> int:
     from .answering import ingest_document
 
-    report = ingest_document(Path(args.path), bot.profile(args.profile).id, bot.config.data_dir, bot.rulebooks)
+    report = ingest_document(
+        Path(args.path), bot.profile(args.profile).id, bot.config.data_dir, bot.rulebooks
+    )
     if args.format == "json":
         _emit({"ok": True, "summary": report.summary()}, sys.stdout)
     else:
@@ -257,12 +280,10 @@ def _platforms_configured(env: dict[str, str]) -> list[str]:
 
 
 def cmd_serve(bot: Thinktwice, args: argparse.Namespace) -> int:
-    if not _platforms_configured(dict(os.environ)):
-        raise UsageError(
-            "nothing to serve: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, or MicrosoftAppId "
-            "(or THINKTWICE_TEAMS_DEV=1) for Teams; `thinktwice console` needs neither"
-        )
-    raise UsageError("the Slack and Teams adapters are not part of this build yet; use `thinktwice console`")
+    # Imported here so that the core and the other commands never load the Slack SDK.
+    from adapters.serve import run_server
+
+    return run_server(bot, port=args.port, slack_socket=args.slack_socket, env=dict(os.environ))
 
 
 def cmd_console(bot: Thinktwice, args: argparse.Namespace) -> int:
@@ -273,6 +294,7 @@ def cmd_console(bot: Thinktwice, args: argparse.Namespace) -> int:
 
 def cmd_start(bot: Thinktwice, args: argparse.Namespace) -> int:
     if _platforms_configured(dict(os.environ)):
+        args.port, args.slack_socket = None, False
         return cmd_serve(bot, args)
     return cmd_console(bot, args)
 

@@ -21,7 +21,7 @@ from .types import CATEGORIES
 from .yamlsource import load_yaml
 
 DEFAULT_COOLDOWN_SECONDS = 600
-DEFAULT_ASK_THRESHOLD = 0.35
+DEFAULT_ASK_THRESHOLD = 0.25
 
 SECRET_VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -139,7 +139,10 @@ def _apply_env(config: Config, env: Mapping[str, str]) -> tuple[Config, list[Pro
         cats = _csv(env["THINKTWICE_NUDGE_CATEGORIES"])
         unknown = [c for c in cats if c not in CATEGORIES]
         if unknown:
-            bad("THINKTWICE_NUDGE_CATEGORIES", f"unknown category {unknown[0]!r}; expected some of {', '.join(CATEGORIES)}")
+            bad(
+                "THINKTWICE_NUDGE_CATEGORIES",
+                f"unknown category {unknown[0]!r}; expected some of {', '.join(CATEGORIES)}",
+            )
         else:
             config = replace(config, nudge_categories=cats)
     if env.get("THINKTWICE_NUDGE_COOLDOWN"):

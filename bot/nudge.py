@@ -53,8 +53,9 @@ def decide(text: str, rules: ProfileRules, categories: tuple[str, ...] = DEFAULT
     advice = "; ".join(_ADVICE.get(c, "consider editing it") for c in cats)
     short = rules.profile.short_name
     message = (
-        f"Just a quiet heads-up, only you can see this: your message in this channel looks like it includes {what}. "
-        f"This channel is mirrored outside the team, and {_cite(citations, short)} asks that this stays off it. "
+        "Just a quiet heads-up, only you can see this: your message in this channel "
+        f"looks like it includes {what}. This channel is mirrored outside the team, "
+        f"and {_cite(citations, short)} asks that this stays off it. "
         f"Could you edit the message? You could {advice}."
     )
     return Nudge(True, cats, message, citations, tuple(dict.fromkeys(f.rule for f in findings)))

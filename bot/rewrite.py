@@ -61,7 +61,11 @@ def _apply(text: str, findings: list[Finding], rules: ProfileRules) -> str:
     # Redact inside the sentences we keep, right to left so offsets stay valid.
     out = text
     cuts = sorted(
-        [(f.start, f.end, _redaction(f, rules)) for f in redact if not any(s <= f.start and f.end <= e for s, e in drop)]
+        [
+            (f.start, f.end, _redaction(f, rules))
+            for f in redact
+            if not any(s <= f.start and f.end <= e for s, e in drop)
+        ]
         + [(s, e, "") for s, e in drop],
         reverse=True,
     )

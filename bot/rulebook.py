@@ -166,19 +166,13 @@ def _schema_problems(doc: YamlDocument, schema: dict[str, Any]) -> list[Problem]
         where = "/".join(str(p) for p in err.absolute_path) or "top level"
         if err.validator == "oneOf" and isinstance(err.instance, dict):
             message = "a rule needs exactly one of 'detector', 'patterns' or 'whole_post'"
-        elif err.validator == "enum" and err.absolute_path and err.absolute_path[-1] == "category":
-            message = f"unknown category {err.instance!r}; expected one of {', '.join(CATEGORIES)}"
-        elif (
-            err.validator == "enum"
-            and len(err.absolute_path) >= 2
-            and err.absolute_path[-2] == "categories"
+        elif (err.validator == "enum" and err.absolute_path and err.absolute_path[-1] == "category") or (
+            err.validator == "enum" and len(err.absolute_path) >= 2 and err.absolute_path[-2] == "categories"
         ):
             message = f"unknown category {err.instance!r}; expected one of {', '.join(CATEGORIES)}"
         elif err.validator == "enum" and err.absolute_path and err.absolute_path[-1] == "detector":
             message = f"unknown detector {err.instance!r}; expected one of {', '.join(sorted(DETECTORS))}"
-        elif err.validator == "additionalProperties":
-            message = f"{where}: {err.message}"
-        elif err.validator == "required":
+        elif err.validator == "additionalProperties" or err.validator == "required":
             message = f"{where}: {err.message}"
         else:
             message = f"{where}: {err.message}"
@@ -265,13 +259,15 @@ def _regex_problems(
             fields.append(("unless_near", spec.unless_near[0]))
         for name, patterns in fields:
             for j, pattern in enumerate(patterns):
-                path: tuple[str | int, ...] = (key, i, name, j) if name in ("patterns", "requires", "unless") else (
-                    key, i, name, "patterns", j)  # fmt: skip
+                flat = name in ("patterns", "requires", "unless")
+                path: tuple[str | int, ...] = (key, i, name, j) if flat else (key, i, name, "patterns", j)
                 for vocab in vocabularies:
                     expanded = _expand(pattern, vocab)
                     if expanded is None:
                         names = ", ".join(sorted(set(_PLACEHOLDER.findall(pattern)) - set(vocab)))
-                        problems.append(doc.problem(path, f"rule {spec.id!r}: unknown vocabulary {{{names}}}"))
+                        problems.append(
+                            doc.problem(path, f"rule {spec.id!r}: unknown vocabulary {{{names}}}")
+                        )
                         break
                     try:
                         re.compile(expanded)
@@ -307,8 +303,9 @@ def check_rulebooks(path: Path | str | None = None) -> tuple[Rulebooks | None, l
     base = Path(path) if path is not None else builtin_rules_dir()
     if base.is_file():
         if base.name == SHARED_FILE:
-            shared_path, profile_paths = base, sorted(
-                p for p in builtin_rules_dir().glob("*.yaml") if p.name != SHARED_FILE
+            shared_path, profile_paths = (
+                base,
+                sorted(p for p in builtin_rules_dir().glob("*.yaml") if p.name != SHARED_FILE),
             )
         else:
             shared_path, profile_paths = base.parent / SHARED_FILE, [base]
@@ -351,14 +348,18 @@ def check_rulebooks(path: Path | str | None = None) -> tuple[Rulebooks | None, l
         seen_rule_ids[spec.id] = spec.source
         if spec.cites:
             problems.append(
-                shared_doc.problem(("rules", i, "cites"), "shared rules cite each profile's own clauses; drop 'cites'")
+                shared_doc.problem(
+                    ("rules", i, "cites"), "shared rules cite each profile's own clauses; drop 'cites'"
+                )
             )
 
     for doc in profile_docs:
         data = doc.data
         pid = data["id"]
         if Path(doc.path).stem != pid:
-            problems.append(doc.problem(("id",), f"profile id {pid!r} must match the file name {Path(doc.path).name!r}"))
+            problems.append(
+                doc.problem(("id",), f"profile id {pid!r} must match the file name {Path(doc.path).name!r}")
+            )
         if pid in profiles:
             problems.append(doc.problem(("id",), f"duplicate profile id {pid!r}"))
         clauses: list[Clause] = []
@@ -376,12 +377,26 @@ def check_rulebooks(path: Path | str | None = None) -> tuple[Rulebooks | None, l
         vocab.update({k: tuple(v) for k, v in (data.get("vocabulary") or {}).items()})
         vocab.setdefault("org_domains", tuple(data.get("org_domains", ())) or ("gov.au",))
         own_specs = _rule_specs(doc, data.get("rules", []), "rules")
+        own_ids: dict[str, str] = {}
         for i, spec in enumerate(own_specs):
+            if spec.id in own_ids:
+                problems.append(
+                    doc.problem(
+                        ("rules", i, "id"), f"duplicate rule id {spec.id!r} (also {own_ids[spec.id]})"
+                    )
+                )
+            own_ids.setdefault(spec.id, spec.source)
             if spec.id in seen_rule_ids:
-                problems.append(doc.problem(("rules", i, "id"), f"duplicate rule id {spec.id!r} (also {seen_rule_ids[spec.id]})"))
+                problems.append(
+                    doc.problem(
+                        ("rules", i, "id"), f"duplicate rule id {spec.id!r} (also {seen_rule_ids[spec.id]})"
+                    )
+                )
             for cid in spec.cites:
                 if cid not in clause_ids:
-                    problems.append(doc.problem(("rules", i, "cites"), f"rule {spec.id!r} cites unknown clause {cid!r}"))
+                    problems.append(
+                        doc.problem(("rules", i, "cites"), f"rule {spec.id!r} cites unknown clause {cid!r}")
+                    )
             if not spec.cites and spec.category not in category_clauses:
                 problems.append(
                     doc.problem(
@@ -406,11 +421,17 @@ def check_rulebooks(path: Path | str | None = None) -> tuple[Rulebooks | None, l
         )
         applicable = [s for s in shared_specs if not s.profiles or pid in s.profiles]
         rules[pid] = tuple(applicable + own_specs)
-    problems += _regex_problems(shared_doc, "rules", shared_specs, list(vocabularies.values()) or [shared_vocab])
+    problems += _regex_problems(
+        shared_doc, "rules", shared_specs, list(vocabularies.values()) or [shared_vocab]
+    )
     for i, spec in enumerate(shared_specs):
         for pid in spec.profiles:
             if profiles and pid not in profiles and base.is_dir():
-                problems.append(shared_doc.problem(("rules", i, "profiles"), f"rule {spec.id!r} names unknown profile {pid!r}"))
+                problems.append(
+                    shared_doc.problem(
+                        ("rules", i, "profiles"), f"rule {spec.id!r} names unknown profile {pid!r}"
+                    )
+                )
     if problems:
         return None, problems
     files = (str(shared_path), *(d.path for d in profile_docs))

@@ -29,4 +29,6 @@ def decode_utf8(data: bytes, *, source: str = "standard input") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{source} is not valid UTF-8 (bad byte at line {line}); save it as UTF-8 and try again") from None
+        raise InputError(
+            f"{source} is not valid UTF-8 (bad byte at line {line}); save it as UTF-8 and try again"
+        ) from None

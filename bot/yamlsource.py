@@ -42,7 +42,11 @@ def _construct(node: yaml.Node, key: PathKey, lines: dict[PathKey, int], path: s
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for k_node, v_node in node.value:
-            k = yaml.safe_load(yaml.serialize(k_node)) if not isinstance(k_node, yaml.ScalarNode) else k_node.value
+            k = (
+                yaml.safe_load(yaml.serialize(k_node))
+                if not isinstance(k_node, yaml.ScalarNode)
+                else k_node.value
+            )
             if not isinstance(k, str):
                 k = str(k)
             if k in out:
@@ -53,7 +57,11 @@ def _construct(node: yaml.Node, key: PathKey, lines: dict[PathKey, int], path: s
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*key, i), lines, path) for i, item in enumerate(node.value)]
     # Scalars: let PyYAML's safe constructor decide the type (int, bool, str...).
-    return yaml.SafeLoader(yaml.serialize(node)).get_single_data() if node.tag != "tag:yaml.org,2002:str" else node.value
+    return (
+        yaml.SafeLoader(yaml.serialize(node)).get_single_data()
+        if node.tag != "tag:yaml.org,2002:str"
+        else node.value
+    )
 
 
 class _Located(Exception):

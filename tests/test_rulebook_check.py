@@ -77,11 +77,6 @@ def with_rule(rule_id: str = "extra", category: str = "harassment", pattern: str
 
 
 # (name, profile text, the text on the line the problem is reported at, words in the message)
-_DUPLICATE_IN_PROFILE = pytest.mark.xfail(
-    strict=True,
-    # bot/rulebook.py compares a profile's rule ids with the shared rules' ids, not with each other.
-    reason="duplicate rule ids within one profile file are not detected yet",
-)
 BROKEN = [
     pytest.param(
         "yaml-syntax",
@@ -113,7 +108,6 @@ BROKEN = [
         "id: rude-words",
         "duplicate rule id 'rude-words'",
         id="duplicate-rule-id",
-        marks=_DUPLICATE_IN_PROFILE,
     ),
     pytest.param(
         "shared-duplicate-id",

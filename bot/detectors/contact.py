@@ -32,13 +32,16 @@ _AREA_CODES = ("02", "03", "07", "08")
 # A landline without its area code is only taken when written as one block of
 # eight digits or as two blocks of four (6205 1190), and not when both blocks
 # read as years: "2023-2024" and "2019 2020" are year ranges, not numbers.
-_LOCAL_FORM = re.compile(r"(\d{4})[ -]?(\d{4})")
+# 6205 1190, 62051190, 6205-1190 or 6264 88 17: the shapes people write local numbers in.
+_LOCAL_FORM = re.compile(r"(\d{4})(?:[ -]?(\d{4})| (\d{2} \d{2}))")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _plausible_local(raw: str) -> bool:
     m = _LOCAL_FORM.fullmatch(raw)
-    return m is not None and not (_YEAR.fullmatch(m.group(1)) and _YEAR.fullmatch(m.group(2)))
+    return m is not None and not (
+        _YEAR.fullmatch(m.group(1)) and _YEAR.fullmatch(m.group(2).replace(" ", ""))
+    )
 
 
 def _is_official_domain(domain: str, org_domains: tuple[str, ...]) -> bool:
