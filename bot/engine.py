@@ -167,11 +167,20 @@ def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
-def find(text: str, rules: ProfileRules, setting: Setting = "post") -> list[Finding]:
-    """All findings for text under one profile, offsets into text as given."""
+def find(
+    text: str, rules: ProfileRules, setting: Setting = "post", categories: tuple[str, ...] | None = None
+) -> list[Finding]:
+    """All findings for text under one profile, offsets into text as given.
+
+    With categories, only rules that could produce or outrank those categories
+    run (the nudge decision needs two categories, not twelve).
+    """
     norm = normalise(text)
     hits: list[_Hit] = []
+    worst = max((CATEGORY_RANK[c] for c in categories), default=-1) if categories is not None else None
     for rule in rules.rules:
+        if worst is not None and CATEGORY_RANK[rule.spec.category] > worst:
+            continue
         hits.extend(_rule_hits(rule, norm, text, setting, rules.context))
     findings = []
     for h in _resolve_overlaps(hits):

@@ -44,7 +44,8 @@ def _cite(citations: tuple[Citation, ...], short_name: str) -> str:
 
 def decide(text: str, rules: ProfileRules, categories: tuple[str, ...] = DEFAULT_NUDGE_CATEGORIES) -> Nudge:
     """Decide whether a message posted in a mirrored channel earns a private reminder."""
-    findings = [f for f in find(text, rules, setting="channel") if f.category in categories]
+    found = find(text, rules, setting="channel", categories=categories)
+    findings = [f for f in found if f.category in categories]
     if not findings:
         return Nudge(False, (), None)
     cats = tuple(dict.fromkeys(f.category for f in findings))
