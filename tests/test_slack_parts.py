@@ -7,12 +7,12 @@ import logging
 
 import pytest
 
+from adapters.dedupe import Deduper
 from adapters.slack.blocks import MAX_FINDINGS_SHOWN, review_message
-from adapters.slack.dedupe import Deduper
 from adapters.slack.logsafe import RedactPayloads
 from adapters.slack.mirror import says_it_mirrors
-from adapters.slack.state import MemoryStateStore
 from adapters.slack.text import escape, plain
+from adapters.state import MemoryStateStore
 from bot.config import load_config
 from bot.service import Thinktwice
 from bot.types import Finding, Verdict
@@ -85,12 +85,13 @@ def test_when_the_cooldown_is_set_then_only_categories_not_recently_nudged_are_f
     deduper = Deduper(MemoryStateStore(), cooldown=600)
 
     async def scenario() -> None:
-        assert await deduper.fresh_categories("T", "U", "C", ["contact-details"]) == ["contact-details"]
-        assert await deduper.fresh_categories("T", "U", "C", ["contact-details", "classified"]) == [
-            "classified"
-        ]
-        assert await deduper.fresh_categories("T", "U", "C2", ["contact-details"]) == ["contact-details"]
-        assert await deduper.first_delivery("Ev1") and not await deduper.first_delivery("Ev1")
+        fresh = deduper.fresh_categories
+        assert await fresh("slack", "T", "U", "C", ["contact-details"]) == ["contact-details"]
+        assert await fresh("slack", "T", "U", "C", ["contact-details", "classified"]) == ["classified"]
+        assert await fresh("slack", "T", "U", "C2", ["contact-details"]) == ["contact-details"]
+        assert await deduper.first_delivery("slack", "Ev1") and not await deduper.first_delivery(
+            "slack", "Ev1"
+        )
 
     asyncio.run(scenario())
 

@@ -23,13 +23,13 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.service import Thinktwice
 
+from ..dedupe import Deduper
+from ..state import MemoryStateStore, StateStore
 from . import blocks, commands, events
-from .dedupe import Deduper
 from .deps import Deps
 from .logsafe import quiet_library_loggers, quiet_logger
 from .mirror import MirrorDirectory
 from .settings import SlackSettings
-from .state import MemoryStateStore, StateStore
 from .webapi import configure_client
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class SlackAdapter:
         @app.middleware
         async def drop_redeliveries(body: dict[str, Any], request: AsyncBoltRequest, next_: Any) -> Any:
             event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-            if event_id and not await deps.deduper.first_delivery(str(event_id)):
+            if event_id and not await deps.deduper.first_delivery("slack", str(event_id)):
                 retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
                 logger.info("dropped redelivered event %s (retry %s)", event_id, retry)
                 return BoltResponse(status=200, body="")

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.service import Thinktwice
 
-from .dedupe import Deduper
+from ..dedupe import Deduper
 from .mirror import MirrorDirectory
 
 

@@ -81,7 +81,9 @@ async def _nudge_if_needed(
         return
     if not nudge.nudge:
         return
-    fresh = await deps.deduper.fresh_categories(context.team_id or "", user, channel, nudge.categories)
+    fresh = await deps.deduper.fresh_categories(
+        "slack", context.team_id or "", user, channel, nudge.categories
+    )
     if not fresh:
         logger.info("nudge in %s held back by the cool-down (%s)", channel, ", ".join(nudge.categories))
         return
