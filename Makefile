@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit services bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "thinktwice needs $(PYTHON) on PATH (set PYTHON=...)"; exit 2; }
@@ -18,7 +18,11 @@ run: $(STAMP)
 	$(BIN)/thinktwice start
 
 ## Set everything up and run every check: ruff, mypy and the test suite.
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) services lint typecheck unit
+
+## The real servers the tests start on loopback: redis-server, and chromium for the report page.
+services:
+	@bash scripts/install-test-services.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot adapters tests bench
@@ -27,7 +31,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) services
 	$(BIN)/pytest
 
 bench: $(STAMP)

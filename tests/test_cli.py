@@ -23,12 +23,8 @@ FINDING_KEYS = {"category", "rule", "severity", "start", "end", "excerpt", "expl
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    for name in list(os.environ):
-        if name.startswith(("THINKTWICE_", "SLACK_", "Microsoft")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("THINKTWICE_DATA_DIR", str(tmp_path / "data"))
-    return monkeypatch
+def _clean_env(isolated_env: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    return isolated_env
 
 
 class Run:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,6 @@ from bot.errors import ConfigError
 from bot.nudge import DEFAULT_NUDGE_CATEGORIES
 
 TOKEN = "xoxb-1111-2222-abcdefghijkl"
-
-
-@pytest.fixture
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    """os.environ without THINKTWICE_* or platform variables, for bot.cli.main() in-process."""
-    for name in list(os.environ):
-        if name.startswith(("THINKTWICE_", "SLACK_", "Microsoft")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("THINKTWICE_DATA_DIR", str(tmp_path / "data"))
-    return monkeypatch
 
 
 def write(tmp_path: Path, text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,6 @@ import pytest
 from bot.cli import main
 from bot.errors import RulebookError
 from bot.rulebook import builtin_rules_dir, check_rulebooks, load_rulebooks
-
-
-@pytest.fixture
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    """os.environ without THINKTWICE_* or platform variables, for bot.cli.main() in-process."""
-    for name in list(os.environ):
-        if name.startswith(("THINKTWICE_", "SLACK_", "Microsoft")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("THINKTWICE_DATA_DIR", str(tmp_path / "data"))
-    return monkeypatch
 
 
 def line_of(text: str, needle: str) -> int:
