@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .detectors import DETECTORS, DetectContext, Detector
 from .normalise import NormText, normalise
+from .prefilter import Literals, may_match, required_literals
 from .rulebook import Rulebooks, RuleSpec, expand_pattern
 from .types import CATEGORY_RANK, STOP_CATEGORIES, Citation, Finding, Profile, Severity, Verdict
 
@@ -34,6 +35,9 @@ class CompiledRule:
     requires: re.Pattern[str] | None
     unless: re.Pattern[str] | None
     unless_near: tuple[re.Pattern[str], int] | None
+    # Literal sets from the pattern and from `requires`: when the text contains
+    # none of a set's strings the rule cannot fire and is skipped (bot/prefilter.py).
+    gates: tuple[Literals, ...] = ()
 
 
 def _join(
@@ -57,16 +61,24 @@ def _compile_rule(spec: RuleSpec, profile: Profile) -> CompiledRule | None:
     if spec.severity in ("stop", "caution"):
         severity = "stop" if spec.severity == "stop" else "caution"
     flags = re.UNICODE if spec.case_sensitive else _FLAGS
+    pattern = _join(spec.patterns, vocab, flags) if spec.patterns else None
+    requires = _join(spec.requires, vocab) if spec.requires else None
+    gates = tuple(
+        literals
+        for gated in (pattern, requires)
+        if gated is not None and (literals := required_literals(gated)) is not None
+    )
     return CompiledRule(
         spec=spec,
         severity=severity,
         citations=citations,
         detector=DETECTORS[spec.detector] if spec.detector else None,
-        pattern=_join(spec.patterns, vocab, flags) if spec.patterns else None,
+        pattern=pattern,
         near=(_join(spec.near[0], vocab), spec.near[1]) if spec.near else None,
-        requires=_join(spec.requires, vocab) if spec.requires else None,
+        requires=requires,
         unless=_join(spec.unless, vocab) if spec.unless else None,
         unless_near=(_join(spec.unless_near[0], vocab), spec.unless_near[1]) if spec.unless_near else None,
+        gates=gates,
     )
 
 
@@ -75,6 +87,15 @@ class ProfileRules:
     profile: Profile
     rules: tuple[CompiledRule, ...]
     context: DetectContext
+
+    _by_id: dict[str, CompiledRule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The rewrite looks each finding's rule up by id.
+        object.__setattr__(self, "_by_id", {r.spec.id: r for r in self.rules})
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return self._by_id.get(rule_id)
 
 
 def compile_profiles(rulebooks: Rulebooks, org_domains: tuple[str, ...] = ()) -> dict[str, ProfileRules]:
@@ -99,10 +120,17 @@ def _window_has(pattern: re.Pattern[str], text: str, start: int, end: int, windo
 
 
 def _rule_hits(
-    rule: CompiledRule, norm: NormText, original: str, setting: Setting, ctx: DetectContext
+    rule: CompiledRule,
+    norm: NormText,
+    original: str,
+    setting: Setting,
+    ctx: DetectContext,
+    lowered: str | None,
 ) -> list[_Hit]:
     spec = rule.spec
     if spec.setting != "any" and spec.setting != setting:
+        return []
+    if lowered is not None and not all(may_match(gate, lowered) for gate in rule.gates):
         return []
     text = norm.text
     if rule.requires is not None and rule.requires.search(text) is None:
@@ -176,12 +204,14 @@ def find(
     run (the nudge decision needs two categories, not twelve).
     """
     norm = normalise(text)
+    # The literal prefilter is exact only for ASCII text (see bot/prefilter.py).
+    lowered = norm.text.lower() if norm.text.isascii() else None
     hits: list[_Hit] = []
     worst = max((CATEGORY_RANK[c] for c in categories), default=-1) if categories is not None else None
     for rule in rules.rules:
         if worst is not None and CATEGORY_RANK[rule.spec.category] > worst:
             continue
-        hits.extend(_rule_hits(rule, norm, text, setting, rules.context))
+        hits.extend(_rule_hits(rule, norm, text, setting, rules.context, lowered))
     findings = []
     for h in _resolve_overlaps(hits):
         findings.append(

@@ -9,6 +9,7 @@ result is reviewed again, and only a draft that comes back clean is offered.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .engine import ProfileRules, Setting, find
 from .types import Finding
@@ -19,12 +20,15 @@ _REDACT_DEFAULTS = {
     "contact-details": "[work contact removed]",
     "classified": "[marking removed]",
 }
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"')\]]*|\n|$)")
+# A sentence ends at . ! ? (and any closing quote or bracket) before a space or the end,
+# or at a line break; a full stop inside "gov.au" or "3.5" does not end one.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?\"')\]]))*(?:[.!?]+[\"')\]]*|\n|$)")
 _MAX_ROUNDS = 3
 
 
 def _action(f: Finding, rules: ProfileRules) -> str:
-    spec = next((r.spec for r in rules.rules if r.spec.id == f.rule), None)
+    rule = rules.rule(f.rule)
+    spec = rule.spec if rule is not None else None
     if spec is not None and spec.rewrite:
         return spec.rewrite
     if spec is not None and spec.whole_post:
@@ -33,7 +37,8 @@ def _action(f: Finding, rules: ProfileRules) -> str:
 
 
 def _redaction(f: Finding, rules: ProfileRules) -> str:
-    spec = next((r.spec for r in rules.rules if r.spec.id == f.rule), None)
+    rule = rules.rule(f.rule)
+    spec = rule.spec if rule is not None else None
     if spec is not None and spec.redact_with:
         return spec.redact_with
     return _REDACT_DEFAULTS.get(f.category, "[removed]")
@@ -44,38 +49,42 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _apply(text: str, findings: list[Finding], rules: ProfileRules) -> str:
-    drop: set[tuple[int, int]] = set()
+    sentences = _sentences(text)
+    sentence_starts = [s for s, _ in sentences]
+    drop: set[int] = set()  # indexes into sentences
     redact: list[Finding] = []
     disclaim = False
-    sentences = _sentences(text)
     for f in findings:
         action = _action(f, rules)
         if action == "redact":
             redact.append(f)
         elif action == "drop-sentence":
-            for s, e in sentences:
-                if f.start < e and s < f.end:
-                    drop.add((s, e))
+            # Sentences are sorted and disjoint: the ones a finding touches are a contiguous run.
+            i = max(bisect_right(sentence_starts, f.start) - 1, 0)
+            while i < len(sentences) and sentences[i][0] < f.end:
+                if f.start < sentences[i][1]:
+                    drop.add(i)
+                i += 1
         elif action == "add-disclaimer":
             disclaim = True
-    # Redact inside the sentences we keep, right to left so offsets stay valid.
-    out = text
-    cuts = sorted(
-        [
-            (f.start, f.end, _redaction(f, rules))
-            for f in redact
-            if not any(s <= f.start and f.end <= e for s, e in drop)
-        ]
-        + [(s, e, "") for s, e in drop],
-        reverse=True,
-    )
-    last_start = len(out) + 1
-    for s, e, repl in cuts:
-        if e > last_start:  # overlapping cut already handled by a wider one
+    cuts = [(*sentences[i], "") for i in drop]
+    for f in redact:
+        i = bisect_right(sentence_starts, f.start) - 1
+        inside_dropped = i in drop and f.end <= sentences[i][1]
+        if not inside_dropped:
+            cuts.append((f.start, f.end, _redaction(f, rules)))
+    # Left to right; a cut that overlaps the one before is merged into it, so a redaction
+    # running past the end of a dropped sentence goes with the sentence.
+    pieces: list[str] = []
+    last_end = 0
+    for s, e, repl in sorted(cuts, key=lambda c: (c[0], -c[1])):
+        if s < last_end:
+            last_end = max(last_end, e)
             continue
-        out = out[:s] + repl + out[e:]
-        last_start = s
-    out = re.sub(r"[ \t]{2,}", " ", out).strip()
+        pieces += [text[last_end:s], repl]
+        last_end = e
+    pieces.append(text[last_end:])
+    out = re.sub(r"[ \t]{2,}", " ", "".join(pieces)).strip()
     if disclaim and out:
         out = f"{out}\n\n{DISCLAIMER}"
     return out

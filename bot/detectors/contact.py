@@ -82,8 +82,18 @@ def _classify(digits: str, international: bool) -> int | None:
     return None
 
 
-def _phones(text: str, wanted: frozenset[int]) -> list[Span]:
-    spans = []
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=16)
+def _phone_numbers(text: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, phonenumbers type) of every Australian phone number in text.
+
+    Cached because the landline and mobile rules both ask about the same text.
+    """
+    if _DIGIT.search(text) is None:  # most chat has no digits at all
+        return ()
+    found = []
     for m in _PHONE_CANDIDATE.finditer(text):
         raw = m.group()
         start, end = m.span()
@@ -97,9 +107,13 @@ def _phones(text: str, wanted: frozenset[int]) -> list[Span]:
         if len(digits) == 8 and not _plausible_local(raw):
             continue
         kind = _classify(digits, raw.lstrip("(").startswith("+"))
-        if kind is not None and kind in wanted:
-            spans.append((start, end))
-    return spans
+        if kind is not None:
+            found.append((start, end, kind))
+    return tuple(found)
+
+
+def _phones(text: str, wanted: frozenset[int]) -> list[Span]:
+    return [(start, end) for start, end, kind in _phone_numbers(text) if kind in wanted]
 
 
 def phone_fixed(text: str, ctx: DetectContext) -> list[Span]:
