@@ -38,12 +38,34 @@ class CompiledRule:
     # Literal sets from the pattern and from `requires`: when the text contains
     # none of a set's strings the rule cannot fire and is skipped (bot/prefilter.py).
     gates: tuple[Literals, ...] = ()
+    span_groups: tuple[str, ...] = ()  # the numbered `span` groups of pattern, if any
+
+
+# A pattern may mark the part of its match to report with a group named `span`
+# ("As an officer, (?P<span>I can tell you)..."): the words around it are context,
+# and the finding points at the part that breaks the rule, leaving the context free
+# to be reported under its own category.
+_SPAN_GROUP = "(?P<span>"
 
 
 def _join(
     patterns: tuple[str, ...], vocab: dict[str, tuple[str, ...]], flags: int = _FLAGS
 ) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{expand_pattern(p, vocab)})" for p in patterns), flags)
+    # Group names must be unique in the joined pattern, so each pattern's `span` is numbered.
+    return re.compile(
+        "|".join(
+            f"(?:{expand_pattern(p, vocab).replace(_SPAN_GROUP, f'(?P<span{i}>')})"
+            for i, p in enumerate(patterns)
+        ),
+        flags,
+    )
+
+
+def _reported_span(m: re.Match[str], span_groups: tuple[str, ...]) -> tuple[int, int]:
+    for name in span_groups:
+        if m.start(name) >= 0:
+            return m.span(name)
+    return m.span()
 
 
 def _compile_rule(spec: RuleSpec, profile: Profile) -> CompiledRule | None:
@@ -79,6 +101,7 @@ def _compile_rule(spec: RuleSpec, profile: Profile) -> CompiledRule | None:
         unless=_join(spec.unless, vocab) if spec.unless else None,
         unless_near=(_join(spec.unless_near[0], vocab), spec.unless_near[1]) if spec.unless_near else None,
         gates=gates,
+        span_groups=tuple(n for n in pattern.groupindex if n.startswith("span")) if pattern else (),
     )
 
 
@@ -142,7 +165,10 @@ def _rule_hits(
     if rule.detector is not None:
         spans = rule.detector(text, ctx)
     elif rule.pattern is not None:
-        spans = [m.span() for m in rule.pattern.finditer(text) if m.end() > m.start()]
+        groups = tuple(name for name in rule.pattern.groupindex if name.startswith("span"))
+        spans = [
+            span for m in rule.pattern.finditer(text) if (span := _reported_span(m, groups))[1] > span[0]
+        ]
     else:
         spans = []
     hits = []
