@@ -1,0 +1,324 @@
+"""A positive and a negative table for every judgement rule in rules/detectors.yaml.
+
+The sentences here are written for these tests, not taken from the evaluation
+sets: they check that each rule carries its policy concept to wording it has not
+seen, and stays quiet on the everyday wording closest to it. A positive names
+the rule that must report it (under the profile given); a negative names the
+rule that must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import load_config
+from bot.service import Thinktwice
+
+# rule id -> (profile, positives, negatives)
+CASES: dict[str, tuple[str, list[str], list[str]]] = {
+    "unannounced-embargo": (
+        "dss",
+        [
+            "Embargoed till Thursday, but the carer payment is getting a bump.",
+            "This isn't public until the Minister's speech: rent assistance is being doubled.",
+            "You didn't hear this from me, but the grants round is being cancelled.",
+        ],
+        ["The embargo on Australian beef was lifted years ago.", "The announcement was made on Monday."],
+    ),
+    "unannounced-plan-from-inside": (
+        "dhs",
+        [
+            "From the briefing this morning: the regional offices are set to close in March.",
+            "Saw the draft memo, the card program will be scrapped from next financial year.",
+        ],
+        [
+            "The pool is set to close in March for repairs.",
+            "Our book club will start from next month, bring snacks.",
+        ],
+    ),
+    "unannounced-leak-cue": (
+        "act",
+        ["Between you and me, the bus fares are going up next month."],
+        ["Between you and me, I think the cat is smarter than the dog."],
+    ),
+    "on-behalf-of-agency": (
+        "dss",
+        [
+            "On behalf of the Department, we reject those claims entirely.",
+            "The department's position is that the trial worked.",
+            "That's our view and it won't change.",
+        ],
+        ["I'm not speaking on behalf of the department, just sharing a photo of the lake."],
+    ),
+    "insider-policy-opinion": (
+        "dss",
+        [
+            "As a DSS employee, trust me, the new payment rules are a mistake.",
+            "I work at DSS and the pension changes make a lot of sense.",
+        ],
+        [
+            "I work at DSS and I love the lake walks at lunch.",
+            "I work at DSS and the pension changes make sense. Views are my own.",
+        ],
+    ),
+    "agency-backs-policy": (
+        "dibp",
+        ["The Department strongly supports the new visa caps."],
+        ["My footy club strongly supports the new ground rules."],
+    ),
+    "work-comment-without-disclaimer": (
+        "vic-dhs",
+        ["As a caseworker in my department, I think these housing reforms will help families."],
+        [
+            "As a caseworker in my department, I think these housing reforms will help. Views are my own.",
+            "As a caseworker I love a quiet Sunday.",
+        ],
+    ),
+    "logo-with-own-views": (
+        "dss",
+        ["New blog with the department logo in the header, where I'll share my thoughts on welfare."],
+        ["Sharing my thoughts on the new season of the show."],
+    ),
+    "harsh-political-comment": (
+        "act",
+        [
+            "The Chief Minister is a clueless fool who should be voted out.",
+            "These senators are spineless cowards.",
+        ],
+        ["The minister opened the new library today.", "That movie was pathetic."],
+    ),
+    "criticism-of-workplace": (
+        "dss",
+        [
+            "My director couldn't manage a lemonade stand.",
+            "Our branch head is a joke and morale has never been lower.",
+            "Senior executives here are hopeless, honestly.",
+        ],
+        ["My manager is brilliant and the team loves her.", "The weather this week has been hopeless."],
+    ),
+    "criticism-of-clients": (
+        "dss",
+        ["Half our clients are bludgers gaming the system."],
+        ["Our clients deserve patience and respect."],
+    ),
+    "criticism-of-employer-decision": (
+        "dibp",
+        ["As a public servant I can say the Department's new roster system is the worst idea yet."],
+        ["The council's new parking system is the worst idea yet."],
+    ),
+    "threat-or-incitement": (
+        "vic-dhs",
+        ["I know where she lives, just saying.", "I'll sort him out after work."],
+        ["I know where the best coffee is."],
+    ),
+    "personal-abuse": (
+        "dss",
+        ["He's a lying snake and everyone knows it."],
+        ["We saw a snake on the bush walk."],
+    ),
+    "discrimination": (
+        "dibp",
+        ["Send them back where they came from."],
+        ["Send the parcel back where it came from."],
+    ),
+    "sexual-objectification": (
+        "dhs",
+        ["Let's rate the hottest guys in the call centre."],
+        ["Today was the hottest day of the year."],
+    ),
+    "mocking-colleague": (
+        "act",
+        ["Did you see the new grad's report? What a muppet."],
+        ["The Muppets movie is on tonight."],
+    ),
+    "contact-list-upload": (
+        "dss",
+        ["I've uploaded all my work contacts to the new app so you can find each other."],
+        ["My contact list is a mess, I need to tidy it."],
+    ),
+    "named-person-sensitive": (
+        "vic-dhs",
+        ["My colleague Sarah Jones has been diagnosed with cancer, please keep her in your thoughts."],
+        ["Sarah Jones won the bake-off with a lemon tart."],
+    ),
+    "address-of-another": (
+        "dss",
+        ["Here is the home address of the landlord who won't fix the heating."],
+        ["Please update your address in the staff portal."],
+    ),
+    "official-client-case": (
+        "dss",
+        ["Had a client today whose payment was cancelled after a compliance review."],
+        ["Had a client lunch today, lovely restaurant."],
+    ),
+    "official-records-at-work": (
+        "dhs",
+        ["Looked up his record and he owes thousands.", "This came up in our audit last week."],
+        ["I looked up the recipe online."],
+    ),
+    "operations-and-enforcement": (
+        "dibp",
+        ["Our team intercepted two boats off the coast last night.", "Operation Sandstorm starts tomorrow."],
+        ["The boats were racing on the harbour at the weekend."],
+    ),
+    "internal-documents-and-systems": (
+        "dibp",
+        ["Here's the internal guidance on visa cancellations.", "The passenger database was down all day."],
+        ["The internal combustion engine is a marvel."],
+    ),
+    "self-identifies-with-agency": (
+        "dibp",
+        ["I've been working at Border Force for six years now.", "Loving my first week as an ABF officer!"],
+        ["I crossed the border into Victoria yesterday."],
+    ),
+    "posts-about-official-duties": (
+        "dibp",
+        ["Night shift at the airport again, so tired.", "We detained three people at the terminal today."],
+        ["We had a quiet day at the beach."],
+    ),
+    "location-tag": (
+        "dibp",
+        ["📍 Christmas Island", "Checked in at the Villawood centre."],
+        ["Checking in on everyone after the storm."],
+    ),
+    "location-routine": (
+        "dibp",
+        ["I'm on the early shift every weekday, leaving home at 5."],
+        ["I wish every day was a holiday."],
+    ),
+    "work-location": (
+        "dibp",
+        ["Deployed to Nauru for the next month.", "Our Border Force base in Darwin is flat out."],
+        ["Off to the shops for bread."],
+    ),
+    "staff-at-named-site": (
+        "dibp",
+        ["We're at Sydney Airport all week doing the new checks."],
+        ["The queues at Sydney Airport were long when I flew home."],
+    ),
+    "government-insignia": (
+        "act",
+        ["I put the ACT Government logo on our fundraiser flyer."],
+        ["My kid drew a logo for her soccer team."],
+    ),
+    "copied-material": (
+        "dss",
+        ["I scanned the entire textbook so nobody needs to buy it."],
+        ["I scanned the receipts for my tax return."],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bot() -> Thinktwice:
+    return Thinktwice.start(load_config({}))
+
+
+def _rules_found(bot: Thinktwice, text: str, profile: str) -> set[str]:
+    return {f.rule for f in bot.review(text, profile).findings}
+
+
+def test_every_judgement_rule_has_a_table(bot: Thinktwice) -> None:
+    judgement = {
+        spec.id
+        for specs in bot.rulebooks.rules.values()
+        for spec in specs
+        if spec.category not in {"contact-details", "classified"} and spec.detector is None
+    }
+    assert judgement <= set(CASES), sorted(judgement - set(CASES))
+
+
+@pytest.mark.parametrize(
+    ("rule", "profile", "text"),
+    [(rule, profile, text) for rule, (profile, positives, _) in CASES.items() for text in positives],
+)
+def test_rule_reports(bot: Thinktwice, rule: str, profile: str, text: str) -> None:
+    assert rule in _rules_found(bot, text, profile)
+
+
+@pytest.mark.parametrize(
+    ("rule", "profile", "text"),
+    [(rule, profile, text) for rule, (profile, _, negatives) in CASES.items() for text in negatives],
+)
+def test_rule_stays_quiet(bot: Thinktwice, rule: str, profile: str, text: str) -> None:
+    assert rule not in _rules_found(bot, text, profile)
+
+
+@pytest.mark.parametrize(
+    ("text", "dibp_rules", "act_rules"),
+    [
+        # The ACT asks staff to identify themselves; DIBP forbids it.
+        ("I work for the ACT Government in community services.", {"self-identifies-with-agency"}, set()),
+    ],
+)
+def test_profiles_differ(bot: Thinktwice, text: str, dibp_rules: set[str], act_rules: set[str]) -> None:
+    assert _rules_found(bot, text.replace("ACT Government", "Border Force"), "dibp") >= dibp_rules
+    assert _rules_found(bot, text, "act") == act_rules
+
+
+# Whole posts, written for this table: the categories each must get, no more and no fewer.
+# Everyday posts that brush against a rule's words sit beside the risky ones.
+POSTS: list[tuple[str, list[str], str]] = [
+    ("dss", [], "Anyone know a good mechanic in Belconnen? My car is making a weird noise."),
+    ("dss", [], "Loved the keynote at the conference today, so many good ideas about community resilience."),
+    ("act", [], "I work for the ACT Government and I'm proud of the new library in Gungahlin."),
+    ("dibp", [], "Beautiful sunset over the harbour tonight."),
+    ("dhs", [], "Our team won the trivia night! Big thanks to the quizmaster."),
+    ("vic-dhs", [], "Reminder: the Flu vaccine clinic is open at the local pharmacy this week."),
+    ("dss", [], "The minister's speech was long but the catering was great."),
+    ("dss", [], "My manager is amazing, best boss I've had."),
+    ("dibp", [], "Flying out of Brisbane Airport tomorrow for a family wedding!"),
+    ("dss", [], "Classified as one of the best podcasts of the year, highly recommend."),
+    ("act", [], "The Canberra Raiders were hopeless tonight, what a disaster of a game."),
+    ("dss", [], "Our cat is a fat, lazy ball of fluff and we love him."),
+    ("vic-dhs", [], "Top secret: I'm making lasagne for dinner."),
+    ("dhs", [], "Cabinet makers are so underrated, look at this dresser my uncle built."),
+    ("dss", [], "Please vote in the school council election this Friday."),
+    ("dibp", [], "Just finished a marathon, never again!"),
+    ("dss", [], "Our office is hosting a blood drive next week, sign up on the intranet."),
+    ("act", [], "The government's light rail stage 2 opens next year, can't wait to use it."),
+    ("dhs", [], "Happy to report my garden finally produced a pumpkin."),
+    ("dss", [], "He's a snake charmer at the Royal Show, honestly amazing."),
+    # risky
+    (
+        "dss",
+        ["contact-details"],
+        "For the grants round, just ring me on (02) 6146 8820 during business hours.",
+    ),
+    ("dhs", ["classified"], "Attaching the PROTECTED brief for anyone who missed the meeting."),
+    ("dss", ["political-comment"], "The Treasurer is a heartless liar and his budget is a disgrace."),
+    ("act", ["criticism"], "Our director is completely clueless, the branch is falling apart under her."),
+    ("dibp", ["identifies-employee"], "Ten years in the Border Force uniform today!"),
+    (
+        "dibp",
+        ["location", "identifies-employee"],
+        "Rostered on at the Villawood detention centre every Monday to Friday.",
+    ),
+    ("dss", ["privacy"], "My neighbour Tom Baker is on the disability pension and spends it all at the pub."),
+    ("vic-dhs", ["harassment"], "Karen in payroll is a two-faced cow, someone should tell her."),
+    ("dhs", ["official-information"], "We pulled up her customer record and she has three debts."),
+    (
+        "dss",
+        ["unannounced"],
+        "Can't say too much but big changes to Youth Allowance will be announced next month.",
+    ),
+    ("dss", ["speaking-for-agency"], "Speaking on behalf of DSS: we will not be extending the trial."),
+    ("act", ["copyright"], "Used the ACT Government crest on my band's poster, looks official lol."),
+    ("dss", ["contact-details"], "DM me or email j.nguyen@dss.gov.au for the template."),
+    ("dibp", ["official-information"], "The intel assessment on the smuggling network is scary reading."),
+    ("dhs", ["harassment"], "I hope he rots, that supervisor made my life hell."),
+    ("vic-dhs", ["criticism"], "Clients who rort the system should be ashamed, they're leeches."),
+    (
+        "dss",
+        ["classified"],
+        "Here's the Cabinet submission on the payment changes, marked Sensitive: Cabinet.",
+    ),
+    ("dibp", ["location"], "📍 Perth Airport, international terminal"),
+    ("act", ["political-comment"], "These Liberals are a pack of corrupt frauds."),
+    ("dss", ["privacy"], "Her TFN is 123 456 782 if anyone needs it for the form."),
+]
+
+
+@pytest.mark.parametrize(("profile", "categories", "text"), POSTS)
+def test_post_categories(bot: Thinktwice, profile: str, categories: list[str], text: str) -> None:
+    assert sorted({f.category for f in bot.review(text, profile).findings}) == sorted(categories)
