@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -142,6 +143,33 @@ def _window_has(pattern: re.Pattern[str], text: str, start: int, end: int, windo
     return pattern.search(text, max(0, start - window), min(len(text), end + window)) is not None
 
 
+WindowTest = Callable[[int, int], bool]
+
+
+def _window_test(pattern: re.Pattern[str], text: str, window: int, candidates: int) -> WindowTest:
+    """Does pattern match within `window` characters of a span? Chosen for the number of spans.
+
+    A few spans: search each window. Many (a long post with a name on every line): the
+    windows would cover the text many times over, so find the pattern's matches once and
+    look each span up by bisection, which keeps a 40,000-character post linear.
+    """
+    if candidates * (2 * window + 40) < len(text):
+        return lambda start, end: _window_has(pattern, text, start, end, window)
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in pattern.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+
+    def test(start: int, end: int) -> bool:
+        # Matches do not overlap, so sorted by start they are sorted by end: the first one
+        # starting inside the window is the one most likely to end inside it.
+        i = bisect_left(starts, start - window)
+        return i < len(starts) and ends[i] <= end + window
+
+    return test
+
+
 def _rule_hits(
     rule: CompiledRule,
     norm: NormText,
@@ -171,11 +199,15 @@ def _rule_hits(
         ]
     else:
         spans = []
+    near = _window_test(rule.near[0], text, rule.near[1], len(spans)) if rule.near else None
+    unless_near = (
+        _window_test(rule.unless_near[0], text, rule.unless_near[1], len(spans)) if rule.unless_near else None
+    )
     hits = []
     for s, e in spans:
-        if rule.near is not None and not _window_has(rule.near[0], text, s, e, rule.near[1]):
+        if near is not None and not near(s, e):
             continue
-        if rule.unless_near is not None and _window_has(rule.unless_near[0], text, s, e, rule.unless_near[1]):
+        if unless_near is not None and unless_near(s, e):
             continue
         os_, oe = norm.span(s, e)
         # Trim whitespace a pattern may have swallowed at either edge.

@@ -1,0 +1,26 @@
+"""`near` and `unless_near` answer the same whether they search each window or bisect the matches."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.engine import _window_has, _window_test
+
+_NEAR = re.compile(r"\b(?:cancer|pension|debt)\b", re.IGNORECASE)
+_TEXT = st.lists(
+    st.sampled_from(["Jane", "Smith", "cancer", "pension", "debt", "the", ",", "x" * 30]), max_size=80
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT.map(" ".join), st.integers(min_value=1, max_value=60), st.data())
+def test_bisected_windows_agree_with_searched_windows(text: str, window: int, data: st.DataObject) -> None:
+    spans = [(m.start(), len(m.group())) for m in re.finditer(r"Jane Smith", text)]
+    spans += data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, 12)), max_size=5))
+    spans = [(s, min(len(text), s + n)) for s, n in spans]
+    bisected = _window_test(_NEAR, text, window, candidates=10**6)  # forces the bisecting strategy
+    for start, end in spans:
+        assert bisected(start, end) == _window_has(_NEAR, text, start, end, window)
