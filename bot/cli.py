@@ -18,7 +18,7 @@ from typing import IO, Any, NoReturn
 from . import render
 from .config import Config, load_config
 from .errors import InputError, RulebookError, ThinktwiceError
-from .rulebook import check_rulebooks
+from .rulebook import builtin_rules_dir, check_rulebooks
 from .service import Thinktwice
 from .textinput import decode_utf8
 
@@ -220,8 +220,17 @@ def cmd_profiles(bot: Thinktwice, args: argparse.Namespace) -> int:
 
 
 def cmd_rules_check(config: Config, args: argparse.Namespace) -> int:
-    path = Path(args.path) if args.path else config.rules_dir
+    path = Path(args.path) if args.path else config.rules_dir or builtin_rules_dir()
     rulebooks, problems = check_rulebooks(path)
+    faq = path / "faq" if path.is_dir() else None
+    if rulebooks is not None and faq is not None and faq.is_dir():
+        # The question-answering knowledge beside the rulebooks is checked the same way.
+        from .answering.knowledge import load_knowledge
+
+        try:
+            load_knowledge(rulebooks, faq)
+        except RulebookError as exc:
+            problems += exc.problems
     if problems:
         if args.format == "json":
             _emit({"ok": False, "problems": [str(p) for p in problems]}, sys.stdout)

@@ -18,7 +18,7 @@ import jsonschema
 from .errors import ConfigError, Problem
 from .nudge import DEFAULT_NUDGE_CATEGORIES
 from .types import CATEGORIES
-from .yamlsource import load_yaml
+from .yamlsource import load_yaml, schema_error_key
 
 DEFAULT_COOLDOWN_SECONDS = 600
 DEFAULT_ASK_THRESHOLD = 0.25
@@ -103,7 +103,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
             for err in validator.iter_errors(doc.data):
                 where = "/".join(str(p) for p in err.absolute_path) or "top level"
-                problems.append(doc.problem(err.absolute_path, f"{where}: {err.message}"))
+                problems.append(doc.problem(schema_error_key(err), f"{where}: {err.message}"))
             if not problems:
                 data = doc.data
                 config = replace(

@@ -19,7 +19,7 @@ import jsonschema
 from .detectors import DETECTORS
 from .errors import Problem, RulebookError, UnknownProfileError
 from .types import CATEGORIES, Clause, Profile
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import YamlDocument, load_yaml, schema_error_key
 
 SHARED_FILE = "detectors.yaml"
 REWRITES = ("redact", "drop-sentence", "add-disclaimer", "none")
@@ -162,7 +162,7 @@ def builtin_rules_dir() -> Path:
 def _schema_problems(doc: YamlDocument, schema: dict[str, Any]) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for err in sorted(validator.iter_errors(doc.data), key=lambda e: doc.line(e.absolute_path)):
+    for err in sorted(validator.iter_errors(doc.data), key=lambda e: doc.line(schema_error_key(e))):
         where = "/".join(str(p) for p in err.absolute_path) or "top level"
         if err.validator == "oneOf" and isinstance(err.instance, dict):
             message = "a rule needs exactly one of 'detector', 'patterns' or 'whole_post'"
@@ -176,7 +176,7 @@ def _schema_problems(doc: YamlDocument, schema: dict[str, Any]) -> list[Problem]
             message = f"{where}: {err.message}"
         else:
             message = f"{where}: {err.message}"
-        problems.append(doc.problem(err.absolute_path, message))
+        problems.append(doc.problem(schema_error_key(err), message))
     return problems
 
 

@@ -103,3 +103,18 @@ def load_yaml(path: Path | str) -> tuple[YamlDocument | None, list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(str(p), line, "the file is not valid UTF-8")]
     return parse_yaml(text, str(p))
+
+
+def schema_error_key(err: Any) -> tuple[str | int, ...]:
+    """Where a jsonschema error points in the document.
+
+    An unexpected key is reported by jsonschema at the mapping that holds it; point at
+    the key itself, so the message names the line a person has to change.
+    """
+    path = tuple(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set(err.schema.get("properties", {}))
+        extra = [k for k in err.instance if k not in allowed]
+        if extra:
+            return (*path, extra[0])
+    return path

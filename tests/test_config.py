@@ -67,8 +67,8 @@ BROKEN_FILES = [
     pytest.param("profile: act\norg_domains: [Not A Domain]\n", 2, "org_domains/0", id="bad-domain"),
     pytest.param("profile: act\nprofile: dhs\n", 2, "duplicate key 'profile'", id="duplicate-key"),
     pytest.param("- just\n- a list\n", 1, "is not of type 'object'", id="not-a-mapping"),
-    # Unknown keys are reported at the mapping that holds them (the top of the file).
-    pytest.param("profile: act\ncolour: blue\n", 1, "'colour' was unexpected", id="unknown-key"),
+    # An unknown key is reported at its own line.
+    pytest.param("profile: act\n\ncolour: blue\n", 3, "'colour' was unexpected", id="unknown-key"),
 ]
 
 

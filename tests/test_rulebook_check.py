@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,19 @@ def test_when_one_profile_file_is_checked_then_the_shared_file_beside_it_is_used
     rules = write_rulebooks(tmp_path / "rules", profile=with_rule(category="gossip"))
     assert main(["rules", "check", str(rules / "dss.yaml")]) == 2
     assert "unknown category 'gossip'" in capsys.readouterr().err
+
+
+def test_rules_check_also_checks_the_faq_beside_the_rulebooks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), rules)
+    faq = rules / "faq" / "dss.yaml"
+    text = faq.read_text(encoding="utf-8")
+    broken = text.replace("cites: [dss-3]", "cites: [dss-99]", 1)
+    assert broken != text
+    faq.write_text(broken, encoding="utf-8")
+    assert main(["rules", "check", str(rules)]) == 2
+    err = capsys.readouterr().err
+    line = line_of(broken, "cites: [dss-99]")
+    assert f"{faq}:{line}: " in err and "dss-99" in err
