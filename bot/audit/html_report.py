@@ -44,7 +44,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2.2rem; }
 table { border-collapse: collapse; margin: .6rem 0; }
 th, td { padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-td.sub { padding-left: 1.6rem; color: #444; }
+th.sub { padding-left: 1.6rem; font-weight: normal; color: #444; }
 svg { max-width: 100%; height: auto; display: block; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.1rem; }
