@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
@@ -194,6 +196,30 @@ def test_when_sqlite_writes_through_then_a_second_connection_sees_counts_without
     with sqlite3.connect(tmp_path / "audit.sqlite3") as db:  # as after a hard kill
         assert db.execute("SELECT n FROM counts WHERE metric = 'reviews'").fetchone() == (1,)
     audit.close()
+
+
+def test_when_threads_record_at_once_then_every_count_lands(make_audit: Callable[..., Audit]) -> None:
+    audit = make_audit()
+
+    def work() -> None:
+        for _ in range(200):
+            audit.record_review("dss", "slack", OK)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert totals(audit)[("2026-11-02", "dss", "slack", "reviews", "")] == 800
+
+
+def test_when_closed_from_an_event_loop_then_aclose_flushes_without_blocking_it(tmp_path: Path) -> None:
+    audit = Audit(SQLiteAuditStore.in_dir(tmp_path), flush_interval=30.0, today=Clock())
+    audit.record_review("dss", "slack", OK)
+    asyncio.run(audit.aclose())
+    reopened = Audit(SQLiteAuditStore.in_dir(tmp_path), today=Clock())
+    assert totals(reopened)[("2026-11-02", "dss", "slack", "reviews", "")] == 1
+    reopened.close()
 
 
 class FlakyStore:

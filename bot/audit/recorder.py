@@ -21,7 +21,9 @@ values, which are never text anyway). Getting the counts into the store:
   batch goes back into the pending counts and the next flush retries; the
   failure is logged once, and the recovery once. `close()` flushes what is
   left, so a graceful restart loses nothing; a hard kill loses at most one
-  interval.
+  interval. (If a connection drops after Redis applied a batch but before
+  it replied, the retry counts that batch twice: a rare over-count, never a
+  lost one.)
 
 Reads (`counts`, `disputes`) flush first, so a report sees everything counted
 in this process too.
@@ -29,6 +31,7 @@ in this process too.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import Counter
@@ -234,6 +237,10 @@ class Audit:
             self.store.close()
         except Exception:
             logger.exception("audit: error closing the %s store", self.store.name)
+
+    async def aclose(self) -> None:
+        """`close()` off the event loop, for an aiohttp on_cleanup hook (the last flush may wait on Redis)."""
+        await asyncio.to_thread(self.close)
 
     def __enter__(self) -> Audit:
         return self
