@@ -132,6 +132,19 @@ def test_when_a_dispute_is_recorded_then_the_reason_is_one_line_and_newest_dispu
     assert audit.disputes(since=date(2026, 11, 3), limit=5) == found[:1]
 
 
+def test_when_one_category_or_rule_is_passed_as_a_string_then_it_counts_as_one(
+    make_audit: Callable[..., Audit],
+) -> None:
+    audit = make_audit()
+    audit.record_nudge("dss", "slack", "classified")
+    audit.record_dispute("dss", "slack", "work-email")
+    assert totals(audit) == {
+        ("2026-11-02", "dss", "slack", "nudges", ""): 1,
+        ("2026-11-02", "dss", "slack", "nudge", "classified"): 1,
+        ("2026-11-02", "dss", "slack", "dispute", "work-email"): 1,
+    }
+
+
 def test_when_a_reason_is_long_then_it_is_capped() -> None:
     reason = one_line_reason("x" * 1000)
     assert reason is not None and len(reason) == MAX_REASON_CHARS and reason.endswith("…")

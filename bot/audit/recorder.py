@@ -105,7 +105,9 @@ class Audit:
     def record_nudge(self, profile: str, platform: str, categories: Iterable[str]) -> None:
         """A nudge was sent (call it only when one was): one nudge, and each of its categories once."""
         try:
-            events = [(NUDGES, "")] + [(NUDGE, c) for c in dict.fromkeys(categories)]
+            # One category passed as a bare string is one category, not its letters.
+            names = (categories,) if isinstance(categories, str) else categories
+            events = [(NUDGES, "")] + [(NUDGE, c) for c in dict.fromkeys(names)]
         except Exception:
             logger.exception("audit: record_nudge was given categories it cannot read")
             return
@@ -129,7 +131,7 @@ class Audit:
         characters, kept for the report, and never logged.
         """
         try:
-            rules = list(dict.fromkeys(rule_ids))
+            rules = [rule_ids] if isinstance(rule_ids, str) else list(dict.fromkeys(rule_ids))
             note = one_line_reason(reason) if isinstance(reason, str) else None
         except Exception:
             logger.exception("audit: record_dispute was given rule ids it cannot read")
