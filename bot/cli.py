@@ -94,7 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a .txt, .md or .docx document")
 
     p = sub.add_parser(
-        "report", parents=[common], help="what the bot did (counts only) and the rules people dispute most"
+        "report",
+        parents=[common],
+        help="what the bot did (counts only) and the rules people dispute most",
+        description="Counts of reviews, verdicts, findings, nudges, disputes and questions. "
+        "Without --profile, every profile.",
     )
     p.add_argument("--since", metavar="YYYY-MM-DD", help="count from this UTC day on (default: everything)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML page with charts")
