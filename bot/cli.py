@@ -1,4 +1,4 @@
-"""The `thinktwice` command line (SPEC: checkpost, ask, scan, console, serve, rules check, profiles).
+"""The `thinktwice` command line (SPEC: checkpost, ask, scan, console, serve, rules check, profiles, report).
 
 Exit status 0 when a command ran, whatever it found; 2 for a usage or input
 error, with one line on stderr (and `{"error": ...}` on stdout in JSON mode).
@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -90,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="add an organisation's policy document to a profile")
     p.add_argument("path", help="a .txt, .md or .docx document")
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="what the bot did (counts only) and the rules people dispute most",
+        description="Counts of reviews, verdicts, findings, nudges, disputes and questions. "
+        "Without --profile, every profile.",
+    )
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="count from this UTC day on (default: everything)")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML page with charts")
     return parser
 
 
@@ -279,6 +291,45 @@ def cmd_ingest(bot: Thinktwice, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _since(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(raw.strip()):
+            raise ValueError
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise UsageError(f"--since takes a date as YYYY-MM-DD, such as 2026-11-02, not {raw!r}") from None
+
+
+def cmd_report(config: Config, args: argparse.Namespace) -> int:
+    # Reads the audit store only: no rulebooks are loaded, so a report works while they are broken.
+    from .audit import open_audit
+    from .audit.html_report import render_html
+    from .audit.summary import summarise
+    from .audit.text_report import render_text
+
+    since = _since(args.since)
+    with open_audit(config, flush_interval=0) as audit:
+        summary = summarise(audit.counts(since), audit.disputes(since), since=since, profile=args.profile)
+    if args.html:
+        page = render_html(summary, generated=datetime.now(UTC))
+        try:
+            Path(args.html).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to {args.html}: {exc.strerror or exc}") from None
+    if args.format == "json":
+        _emit({**summary.as_dict(), "html": args.html}, sys.stdout)
+    else:
+        sys.stdout.write(render_text(summary))
+        if args.html:
+            sys.stdout.write(f"\nWrote {args.html}\n")
+    return EXIT_OK
+
+
 def _platforms_configured(env: dict[str, str]) -> list[str]:
     found = []
     if env.get("SLACK_BOT_TOKEN") and (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
@@ -298,7 +349,17 @@ def cmd_serve(bot: Thinktwice, args: argparse.Namespace) -> int:
 def cmd_console(bot: Thinktwice, args: argparse.Namespace) -> int:
     from adapters.console import run_console
 
-    return run_console(bot, sys.stdin, sys.stdout, profile_id=args.profile)
+    from .audit import AuditUnavailable, open_audit
+
+    # The console counts what it does (platform "console"); checkpost, ask and scan are
+    # evaluation tools and count nothing. No audit file is no reason to refuse a chat.
+    try:
+        audit = open_audit(bot.config)
+    except AuditUnavailable as exc:
+        sys.stderr.write(f"thinktwice: not counting this session: {exc}\n")
+        return run_console(bot, sys.stdin, sys.stdout, profile_id=args.profile)
+    with audit:
+        return run_console(bot, sys.stdin, sys.stdout, profile_id=args.profile, audit=audit)
 
 
 def cmd_start(bot: Thinktwice, args: argparse.Namespace) -> int:
@@ -343,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.rules_command != "check":
                 raise UsageError("say `thinktwice rules check [PATH]`")
             return cmd_rules_check(config, args)
+        if args.command == "report":
+            return cmd_report(config, args)
         if args.command == "config":
             if args.config_command != "show":
                 raise UsageError("say `thinktwice config show`")

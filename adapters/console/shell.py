@@ -10,6 +10,7 @@ import contextlib
 import io
 from typing import TextIO
 
+from bot.audit import Audit
 from bot.errors import ThinktwiceError
 from bot.service import Thinktwice
 
@@ -26,11 +27,20 @@ def _tolerate_bad_utf8(stdin: TextIO) -> None:
             stdin.reconfigure(errors="surrogateescape")
 
 
-def run_console(bot: Thinktwice, stdin: TextIO, stdout: TextIO, profile_id: str | None = None) -> int:
-    """Chat with the bot until /quit or end of input; returns the exit status."""
+def run_console(
+    bot: Thinktwice,
+    stdin: TextIO,
+    stdout: TextIO,
+    profile_id: str | None = None,
+    audit: Audit | None = None,
+) -> int:
+    """Chat with the bot until /quit or end of input; returns the exit status.
+
+    With `audit`, what the session does is counted (platform `console`).
+    """
     interactive = stdin.isatty()
     try:
-        session = ConsoleSession(bot, profile_id, color=interactive and stdout.isatty())
+        session = ConsoleSession(bot, profile_id, color=interactive and stdout.isatty(), audit=audit)
     except ThinktwiceError as exc:  # an unknown profile id
         stdout.write(f"{exc}\n")
         return 2
