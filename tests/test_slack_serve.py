@@ -6,7 +6,6 @@ from adapters.serve import ADAPTERS_KEY, build_web_app
 from bot.config import load_config
 from bot.service import Thinktwice
 
-
 OPERATIONS = {"/healthz", "/readyz", "/metrics"}
 
 
