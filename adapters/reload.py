@@ -150,9 +150,12 @@ def signal_servers(data_dir: Path) -> list[Signalled]:
 
 
 def _is_thinktwice(pid: int) -> bool:
-    """Whether pid runs thinktwice (`thinktwice ...` or `python -m bot ...`), where /proc can tell."""
+    """Whether pid is a thinktwice server (`thinktwice serve|start`, `python -m bot serve|start`).
+
+    Read from /proc where there is one; elsewhere, alive is the best that can be told.
+    """
     proc = Path("/proc")
-    if not proc.is_dir():  # not Linux: alive is the best we can tell
+    if not proc.is_dir():
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
@@ -161,7 +164,9 @@ def _is_thinktwice(pid: int) -> bool:
             return True
         return True
     try:
-        cmdline = (proc / str(pid) / "cmdline").read_bytes()
+        args = (proc / str(pid) / "cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"thinktwice" in cmdline or b"-m\0bot\0" in cmdline
+    # `thinktwice` runs as itself or as a script given to python; the command is a later argument.
+    ours = any(Path(os.fsdecode(a)).name == "thinktwice" for a in args[:2]) or args[1:3] == [b"-m", b"bot"]
+    return ours and any(a in (b"serve", b"start") for a in args)

@@ -278,3 +278,28 @@ def test_when_the_log_format_is_unknown_then_serve_says_so_and_exits_2(
     isolated_env.setenv("SLACK_SIGNING_SECRET", "s")
     assert main(["serve", "--port", "1"]) == 2
     assert "log format must be one of text, json" in capsys.readouterr().err
+
+
+# -- shutdown --------------------------------------------------------------------------------------------
+def test_when_the_server_stops_with_an_acknowledged_nudge_unsent_then_clean_up_waits_for_it() -> None:
+    async def scenario() -> None:
+        h = SlackHarness(**MIRRORED)
+        await h.__aenter__()
+        try:
+            release = h.api.hold("chat.postEphemeral")
+            assert (await h.event(message_event(RISKY, channel=MIRROR)))[0] == 200  # Slack has its ack
+            await h.api.wait_for("chat.postEphemeral")  # the nudge is on its way, its answer held
+            assert h._runner is not None and h.web_app is not None
+            closing = asyncio.create_task(h._runner.cleanup())
+            for _ in range(50):
+                await asyncio.sleep(0)
+            assert not closing.done()  # clean-up is waiting for the acknowledged work...
+            release.set()
+            await closing  # ...which then finishes, rather than being cancelled with the loop
+            h._runner = None
+            get = h.web_app[METRICS_KEY].registry.get_sample_value
+            assert get("thinktwice_nudges_total", {"platform": "slack", "category": "contact-details"}) == 1
+        finally:
+            await h.__aexit__(None, None, None)
+
+    asyncio.run(scenario())
