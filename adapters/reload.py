@@ -28,7 +28,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.errors import RulebookError, UnknownProfileError
+from bot.errors import ThinktwiceError
 from bot.service import Thinktwice
 
 from .metrics import METRICS_KEY
@@ -66,9 +66,12 @@ async def reload_rules(bot: Thinktwice, web_app: web.Application | None = None) 
     metrics = web_app.get(METRICS_KEY) if web_app is not None else None
     try:
         status = await asyncio.to_thread(bot.reload)
-    except (RulebookError, UnknownProfileError) as exc:
-        # The file:line problems are the point of the message: whoever edited the rules must see them.
-        logger.error("rulebook reload refused; the previous rules stay in force:\n%s", exc)
+    except Exception as exc:
+        if isinstance(exc, ThinktwiceError):
+            # The file:line problems are the point of the message: whoever edited the rules must see them.
+            logger.error("rulebook reload refused; the previous rules stay in force:\n%s", exc)
+        else:  # an unreadable file, say: still refused, and the server carries on with what it has
+            logger.error("rulebook reload failed (%s); the previous rules stay in force", type(exc).__name__)
         if metrics is not None:
             metrics.reload(ok=False, generation=bot.rules_status().generation)
         return False

@@ -135,3 +135,37 @@ def test_when_no_question_was_asked_then_a_reload_leaves_the_answerer_to_be_buil
     bot.reload()
     assert counting_build.built == []
     assert bot.answerer().rulebooks is bot.rulebooks
+
+
+def test_when_the_server_reloads_then_the_outcome_is_logged_and_counted_and_a_failure_keeps_the_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncio
+
+    from aiohttp import web
+
+    from adapters.metrics import install_metrics
+    from adapters.reload import reload_rules
+
+    bot, rules = _bot(tmp_path)
+    web_app = web.Application()
+    get = install_metrics(web_app).registry.get_sample_value
+    add_codeword_rule(rules)
+    caplog.set_level("INFO")
+
+    assert asyncio.run(reload_rules(bot, web_app)) is True
+    line = break_rules(rules)
+    assert asyncio.run(reload_rules(bot, web_app)) is False
+
+    def unreadable() -> None:
+        raise PermissionError("rules/dss.yaml")
+
+    monkeypatch.setattr(bot, "reload", unreadable)
+    assert asyncio.run(reload_rules(bot, web_app)) is False
+
+    assert "rulebooks reloaded: generation 2" in caplog.text
+    assert f"detectors.yaml:{line}: unknown category" in caplog.text
+    assert "rulebook reload failed (PermissionError)" in caplog.text
+    assert get("thinktwice_rulebook_reloads_total", {"outcome": "ok"}) == 1
+    assert get("thinktwice_rulebook_reloads_total", {"outcome": "refused"}) == 2
+    assert get("thinktwice_rulebook_generation") == 2 == bot.rules_status().generation
