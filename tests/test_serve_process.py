@@ -114,7 +114,8 @@ def test_when_rules_reload_is_run_then_the_running_server_reloads_and_a_broken_s
 
         assert main(["rules", "reload"]) == 0
         out = capsys.readouterr().out
-        assert f"serve-{server.port}.pid: pid {server.process.pid}: sent SIGHUP" in out  # type: ignore[union-attr]
+        assert server.process is not None
+        assert f"serve-{server.port}.pid: pid {server.process.pid}: sent SIGHUP" in out
         wait_until(lambda: server.readyz()["rules"]["generation"] == 2, "the reload")
 
         line = break_rules(rules)

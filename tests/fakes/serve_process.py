@@ -1,7 +1,7 @@
 """A real `thinktwice serve` in a child process on a loopback port, with the fake Slack Web API behind it.
 
-    with ThreadedSlackApi() as api, ServeProcess(tmp_path, api) as server:
-        server.command("/checkpost", "some draft")
+    with ThreadedSlackApi() as slack, ServeProcess(tmp_path, slack, rules_dir) as server:
+        server.command("some draft")            # a signed /checkpost; the review goes to slack's fake
         server.signal(signal.SIGHUP)
 
 The child is `python -m bot serve --log-format json`; its log goes to a file
