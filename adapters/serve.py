@@ -1,12 +1,20 @@
 """`thinktwice serve`: one aiohttp server for every configured chat platform.
 
-    GET  /healthz        200 and a small JSON status (always)
+    GET  /healthz        200 and a small JSON status (always: liveness)
+    GET  /readyz         200 when ready for traffic, else 503 and why (adapters/readiness.py)
+    GET  /metrics        Prometheus text format (adapters/metrics.py)
     POST /slack/events   Slack events, commands, interactivity (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)
     (Socket Mode)        --slack-socket with SLACK_APP_TOKEN: Slack over an outbound websocket instead
 
 Each platform is a `WebAdapter`: it adds its routes and start-up/clean-up hooks
 to the one web application. Teams (`/api/messages`) joins the list in
 `_adapters` in a later issue; nothing else here needs to change.
+
+Operations (`_operations`, `_serve`): metrics and readiness on every app;
+for the real server also JSON or text logs, SIGHUP to reload the rulebooks
+(adapters/reload.py), and a graceful stop on SIGTERM or SIGINT: the port
+closes at once, requests in flight get up to `SHUTDOWN_TIMEOUT` seconds to
+finish, work already acknowledged to Slack is drained, and the exit status is 0.
 """
 
 from __future__ import annotations
@@ -21,11 +29,18 @@ from aiohttp import web
 
 from bot.service import Thinktwice
 
+from .logsetup import configure_logging, log_settings
+from .metrics import install_metrics
+from .readiness import install_readiness
+from .reload import install_reload, pid_file
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 3978
 EXIT_OK = 0
 EXIT_USAGE = 2
+# How long requests in flight may take to finish after SIGTERM before they are cut off.
+SHUTDOWN_TIMEOUT = 10.0
 
 
 class WebAdapter(Protocol):
@@ -66,9 +81,16 @@ def _adapters(
     return adapters, missing
 
 
+def _operations(web_app: web.Application, bot: Thinktwice) -> None:
+    """/metrics (and the timing middleware) and /readyz; before the adapters, which find the metrics here."""
+    install_metrics(web_app)
+    install_readiness(web_app, bot)
+
+
 def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[BOT_KEY] = bot
+    _operations(web_app, bot)
     web_app[ADAPTERS_KEY] = {a.name: a for a in adapters}
     for adapter in adapters:
         adapter.register(web_app)
@@ -95,8 +117,20 @@ def build_web_app(bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool
     return _web_app(bot, adapters)
 
 
-def run_server(bot: Thinktwice, *, port: int | None, slack_socket: bool, env: Mapping[str, str]) -> int:
+def run_server(
+    bot: Thinktwice,
+    *,
+    port: int | None,
+    slack_socket: bool,
+    env: Mapping[str, str],
+    log_format: str | None = None,
+) -> int:
     """Serve until interrupted; 2, after naming the missing variables, when nothing is configured."""
+    try:
+        chosen_format, level = log_settings(env, log_format)
+    except ValueError as exc:
+        sys.stderr.write(f"thinktwice serve: {exc}\n")
+        return EXIT_USAGE
     adapters, missing = _adapters(bot, env, slack_socket=slack_socket)
     if not adapters:
         sys.stderr.write(
@@ -112,14 +146,24 @@ def run_server(bot: Thinktwice, *, port: int | None, slack_socket: bool, env: Ma
             sys.stderr.write(f"thinktwice serve: PORT must be a port number, not {raw!r}\n")
             return EXIT_USAGE
         port = int(raw) if raw else DEFAULT_PORT
+    configure_logging(chosen_format, level)
     web_app = _web_app(bot, adapters)
     names = ", ".join(f"{a.name} ({a.status().get('mode', 'on')})" for a in adapters)
     print(f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile", flush=True)
+    return _serve(web_app, bot, port)
+
+
+def _serve(web_app: web.Application, bot: Thinktwice, port: int) -> int:
+    """Run until SIGTERM or SIGINT, then stop gracefully; SIGHUP reloads the rulebooks meanwhile."""
+    install_reload(web_app, bot, pid_file(bot.config.data_dir, port))
     try:
-        web.run_app(web_app, port=port, print=None, handle_signals=True)
+        # handle_signals: SIGTERM/SIGINT end run_app through its clean-up, which closes the port first,
+        # then waits up to shutdown_timeout for the requests in flight, then runs on_cleanup.
+        web.run_app(web_app, port=port, print=None, handle_signals=True, shutdown_timeout=SHUTDOWN_TIMEOUT)
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     except OSError as exc:  # the port is taken, or not ours to bind
         sys.stderr.write(f"thinktwice serve: cannot listen on port {port}: {exc.strerror or exc}\n")
         return 1
+    logger.info("thinktwice stopped")
     return EXIT_OK

@@ -1,5 +1,7 @@
 """The `thinktwice` command line (SPEC: checkpost, ask, scan, console, serve, rules check, profiles, report).
 
+Also `rules reload`, which asks running servers to reload their rulebooks (adapters/reload.py).
+
 Exit status 0 when a command ran, whatever it found; 2 for a usage or input
 error, with one line on stderr (and `{"error": ...}` on stdout in JSON mode).
 Batch modes never stop on a bad line: that line gets an error object.
@@ -74,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--slack-socket", action="store_true", help="use Slack Socket Mode (needs SLACK_APP_TOKEN)"
     )
+    p.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="log lines as text or one JSON object each (default $THINKTWICE_LOG_FORMAT or text)",
+    )
     sub.add_parser(
         "start", parents=[common], help="serve when Slack or Teams is configured, else the console"
     )
@@ -85,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate rulebooks and report file:line problems"
     )
     p.add_argument("path", nargs="?", help="a rulebook file or directory (default: the configured rulebooks)")
+    rules_sub.add_parser(
+        "reload",
+        parents=[common],
+        help="check the configured rulebooks, then have every running `thinktwice serve` reload them",
+    )
 
     config = sub.add_parser("config", parents=[common], help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=_Parser)
@@ -263,6 +275,47 @@ def cmd_rules_check(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rules_reload(config: Config, args: argparse.Namespace) -> int:
+    """Check first (a broken rulebook is reported here, and no server is disturbed), then send SIGHUP."""
+    from adapters.reload import signal_servers
+
+    _, problems = check_rulebooks(config.rules_dir)
+    if problems:
+        if args.format == "json":
+            _emit({"ok": False, "problems": [str(p) for p in problems]}, sys.stdout)
+        sys.stderr.write("thinktwice: the rulebooks are broken, so no server was asked to reload:\n")
+        for p in problems:
+            sys.stderr.write(f"{p}\n")
+        return EXIT_USAGE
+    outcomes = signal_servers(config.data_dir)
+    sent = [o for o in outcomes if o.sent]
+    if args.format == "json":
+        _emit(
+            {
+                "ok": bool(sent),
+                "servers": [
+                    {"pid_file": str(o.pid_file), "pid": o.pid, "sent": o.sent, "why": o.why}
+                    for o in outcomes
+                ],
+            },
+            sys.stdout,
+        )
+    else:
+        for o in outcomes:
+            sys.stdout.write(f"{o.pid_file}: pid {o.pid if o.pid is not None else '?'}: {o.why}\n")
+        if sent:
+            sys.stdout.write(
+                f"asked {len(sent)} server{'s' if len(sent) != 1 else ''} to reload; "
+                "each logs whether the new rules are in force (GET /readyz shows the generation)\n"
+            )
+    if not sent:
+        sys.stderr.write(
+            f"thinktwice: no running `thinktwice serve` found (no live pid file in {config.data_dir})\n"
+        )
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def cmd_config_show(config: Config, args: argparse.Namespace) -> int:
     shown = config.shown()
     if args.format == "json":
@@ -343,7 +396,13 @@ def cmd_serve(bot: Thinktwice, args: argparse.Namespace) -> int:
     # Imported here so that the core and the other commands never load the Slack SDK.
     from adapters.serve import run_server
 
-    return run_server(bot, port=args.port, slack_socket=args.slack_socket, env=dict(os.environ))
+    return run_server(
+        bot,
+        port=args.port,
+        slack_socket=args.slack_socket,
+        env=dict(os.environ),
+        log_format=getattr(args, "log_format", None),
+    )
 
 
 def cmd_console(bot: Thinktwice, args: argparse.Namespace) -> int:
@@ -401,8 +460,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         config = load_config()
         if args.command == "rules":
+            if args.rules_command == "reload":
+                return cmd_rules_reload(config, args)
             if args.rules_command != "check":
-                raise UsageError("say `thinktwice rules check [PATH]`")
+                raise UsageError("say `thinktwice rules check [PATH]` or `thinktwice rules reload`")
             return cmd_rules_check(config, args)
         if args.command == "report":
             return cmd_report(config, args)

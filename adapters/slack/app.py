@@ -24,6 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.service import Thinktwice
 
 from ..dedupe import Deduper
+from ..metrics import METRICS_KEY
 from ..state import MemoryStateStore, StateStore
 from . import blocks, commands, events
 from .deps import Deps
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 COMMAND = "/checkpost"
+# Bounded, like the server's wait for requests in flight: a hung Web API call must not block the exit.
+SHUTDOWN_DRAIN_SECONDS = 10.0
 
 
 class SlackAdapter:
@@ -85,35 +88,43 @@ class SlackAdapter:
             if event_id and not await deps.deduper.first_delivery("slack", str(event_id)):
                 retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
                 logger.info("dropped redelivered event %s (retry %s)", event_id, retry)
+                deps.metrics.event("slack", "redelivery")
                 return BoltResponse(status=200, body="")
             return await next_()
 
         @app.command(COMMAND)
         async def checkpost(ack: AsyncAck, command: dict[str, Any]) -> None:
+            deps.metrics.event("slack", "command")
             await commands.checkpost(deps, ack, command)
 
         @app.view(blocks.CHECKPOST_CALLBACK)
         async def checkpost_modal(ack: AsyncAck, view: dict[str, Any]) -> None:
+            deps.metrics.event("slack", "view_submission")
             await commands.checkpost_modal_submitted(deps, ack, view)
 
         @app.shortcut(blocks.SHORTCUT_CALLBACK)
         async def check_this_post(ack: AsyncAck, shortcut: dict[str, Any]) -> None:
+            deps.metrics.event("slack", "shortcut")
             await commands.check_this_post(deps, ack, shortcut)
 
         @app.event("message")
         async def message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+            deps.metrics.event("slack", "message")
             await events.on_message(deps, event, context)
 
         @app.event("app_mention")
         async def app_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+            deps.metrics.event("slack", "app_mention")
             await events.on_app_mention(deps, event, context)
 
         @app.event("app_home_opened")
         async def app_home_opened(event: dict[str, Any]) -> None:
+            deps.metrics.event("slack", "app_home_opened")
             await events.on_app_home_opened(deps, event)
 
     # -- the web server's view of the adapter ------------------------------------------------------------
     def register(self, web_app: web.Application) -> None:
+        self.deps.metrics = web_app.get(METRICS_KEY, self.deps.metrics)
         if self.socket_mode:
             web_app.on_startup.append(self._connect_socket)
         else:
@@ -157,6 +168,7 @@ class SlackAdapter:
         try:
             bolt_response = await self.app.async_dispatch(bolt_request)
         except Exception as exc:  # a signed but strange payload must not crash the server
+            self.deps.metrics.error("slack", "dispatch")
             logger.warning(
                 "could not handle a Slack %s payload: %s", _kind(bolt_request.body), type(exc).__name__
             )
@@ -187,6 +199,11 @@ class SlackAdapter:
         logger.info("Socket Mode started")
 
     async def _close(self, _: web.Application) -> None:
+        # Shutting down: the requests are answered, but work Slack was already told is done must finish.
+        try:
+            await self.idle(SHUTDOWN_DRAIN_SECONDS)
+        except TimeoutError:
+            logger.warning("stopped with Slack work still running after %.0f s", SHUTDOWN_DRAIN_SECONDS)
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.service import Thinktwice
 
 from ..dedupe import Deduper
+from ..metrics import Metrics
 from .mirror import MirrorDirectory
 
 
@@ -52,3 +53,5 @@ class Deps:
     deduper: Deduper
     mirrors: MirrorDirectory
     inflight: Inflight = field(default_factory=Inflight)
+    # The server's (SlackAdapter.register swaps it in); a private one until then, so counting never fails.
+    metrics: Metrics = field(default_factory=Metrics)

@@ -95,8 +95,12 @@ async def _nudge_if_needed(
             channel=channel, user=user, text=rendered.text, blocks=rendered.blocks, **extra
         ),
     )
-    if sent is not None:
-        logger.info("nudged a poster in %s (%s)", channel, ", ".join(nudge.categories))
+    if sent is None:
+        deps.metrics.error("slack", "chat.postEphemeral")
+        return
+    logger.info("nudged a poster in %s (%s)", channel, ", ".join(nudge.categories))
+    for category in nudge.categories:
+        deps.metrics.nudge("slack", category)
 
 
 async def on_app_mention(deps: Deps, event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -117,6 +121,7 @@ async def _answer(deps: Deps, event: dict[str, Any], raw: str, context: AsyncBol
         rendered = blocks.error_message(str(exc))
     except Exception as exc:  # answering must never take the bot down; the reply says whom to ask
         logger.error("answering failed: %s", type(exc).__name__)
+        deps.metrics.error("slack", "answering")
         rendered = blocks.unavailable_answer(profile)
     thread_ts = event.get("thread_ts") or event.get("ts")
     sent = await call(
@@ -125,7 +130,9 @@ async def _answer(deps: Deps, event: dict[str, Any], raw: str, context: AsyncBol
             channel=str(event.get("channel")), thread_ts=thread_ts, text=rendered.text, blocks=rendered.blocks
         ),
     )
-    if sent is not None:
+    if sent is None:
+        deps.metrics.error("slack", "chat.postMessage")
+    else:
         logger.info("answered a question in %s", event.get("channel"))
 
 

@@ -40,6 +40,7 @@ class FakeSlackApi:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     _failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = field(default_factory=dict)
+    _holds: dict[str, asyncio.Event] = field(default_factory=dict)
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
     base_url: str = ""
@@ -62,6 +63,11 @@ class FakeSlackApi:
         """The next call of `method` answers HTTP 429 with Retry-After."""
         body = {"ok": False, "error": "ratelimited"}
         self._failures.setdefault(method, []).append((429, body, {"Retry-After": str(retry_after)}))
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` are recorded at once but answered only after the returned event is set."""
+        self._holds[method] = asyncio.Event()
+        return self._holds[method]
 
     async def start(self) -> FakeSlackApi:
         self._changed = asyncio.Condition()
@@ -128,6 +134,8 @@ class FakeSlackApi:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         call = await self._record(method, request)
+        if method in self._holds:
+            await self._holds[method].wait()
         queued = self._failures.get(method)
         if queued:
             status, body, headers = queued.pop(0)
