@@ -83,6 +83,10 @@ class Thinktwice:
     def rulebooks(self) -> Rulebooks:
         return self._loaded.rulebooks
 
+    def compiled_rules(self) -> dict[str, ProfileRules]:
+        """Every profile's compiled rules in force (for tests and benchmarks that look inside)."""
+        return dict(self._loaded.compiled)
+
     def rules_status(self) -> RulesStatus:
         loaded = self._loaded
         return RulesStatus(

@@ -21,7 +21,7 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 @pytest.fixture(scope="module")
 def compiled() -> dict[str, ProfileRules]:
-    return Thinktwice.start(load_config({}))._compiled
+    return Thinktwice.start(load_config({})).compiled_rules()
 
 
 def _gated_patterns(compiled: dict[str, ProfileRules]) -> list[re.Pattern[str]]:
