@@ -1,12 +1,17 @@
 """`thinktwice serve`: one aiohttp server for every configured chat platform.
 
-    GET  /healthz        200 and a small JSON status (always)
+    GET  /healthz        200 and a small JSON status (always), the state store's included
     POST /slack/events   Slack events, commands, interactivity (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)
     (Socket Mode)        --slack-socket with SLACK_APP_TOKEN: Slack over an outbound websocket instead
 
 Each platform is a `WebAdapter`: it adds its routes and start-up/clean-up hooks
 to the one web application. Teams (`/api/messages`) joins the list in
 `_adapters` in a later issue; nothing else here needs to change.
+
+Every adapter gets the one state store built from the configuration
+(`build_state_store`): in process by default, Redis with an in-process
+fallback when THINKTWICE_REDIS_URL is set, so several instances share
+redeliveries, cool-downs and channel lookups.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.config import Config
 from bot.service import Thinktwice
+
+from .state import MemoryStateStore, StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +52,21 @@ _SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"
 
 ADAPTERS_KEY = web.AppKey("thinktwice_adapters", dict[str, Any])
 BOT_KEY = web.AppKey("thinktwice_bot", Thinktwice)
+STORE_KEY = web.AppKey("thinktwice_store", StateStore)
+
+
+def build_state_store(config: Config) -> StateStore:
+    """In-process state for one instance; Redis (falling back to memory while it is down) when configured."""
+    if not config.redis_url:
+        return MemoryStateStore()
+    from .fallback_state import FallbackStateStore
+    from .redis_state import RedisStateStore
+
+    return FallbackStateStore(RedisStateStore(config.redis_url, prefix=config.redis_prefix))
 
 
 def _adapters(
-    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool
+    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool, store: StateStore
 ) -> tuple[list[WebAdapter], list[str]]:
     """The adapters the environment configures, and the variables missing for the ones it does not."""
     adapters: list[WebAdapter] = []
@@ -57,7 +76,7 @@ def _adapters(
 
         settings = SlackSettings.from_env(env)
         if settings.configured(socket=slack_socket):
-            adapters.append(SlackAdapter(bot, settings, socket_mode=slack_socket))
+            adapters.append(SlackAdapter(bot, settings, socket_mode=slack_socket, store=store))
         else:
             missing += settings.missing(socket=slack_socket)
     else:
@@ -66,12 +85,14 @@ def _adapters(
     return adapters, missing
 
 
-def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
+def _web_app(bot: Thinktwice, adapters: list[WebAdapter], store: StateStore) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[BOT_KEY] = bot
     web_app[ADAPTERS_KEY] = {a.name: a for a in adapters}
+    web_app[STORE_KEY] = store
     for adapter in adapters:
         adapter.register(web_app)
+    _manage_store(web_app, store)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response(
@@ -79,6 +100,7 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
                 "status": "ok",
                 "profile": bot.config.profile,
                 "adapters": {a.name: a.status() for a in adapters},
+                "state": store.status(),
             }
         )
 
@@ -86,18 +108,38 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
     return web_app
 
 
+def _manage_store(web_app: web.Application, store: StateStore) -> None:
+    """Check Redis (if any) at start-up and watch it from then on; close the store last at clean-up."""
+    from .fallback_state import FallbackStateStore
+
+    async def open_store(_: web.Application) -> None:
+        if isinstance(store, FallbackStateStore):
+            await store.check()  # an unreachable Redis is logged, and shown in /healthz, from the start
+            store.start()
+
+    async def close_store(_: web.Application) -> None:
+        await store.close()
+
+    web_app.on_startup.append(open_store)
+    # Appended after the adapters' clean-up hooks, so their last work can still use the store.
+    web_app.on_cleanup.append(close_store)
+
+
 def build_web_app(bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool = False) -> web.Application:
     """The server's application for these settings (tests start it on loopback).
 
-    The adapters it mounts are in `web_app[ADAPTERS_KEY]`, by name.
+    The adapters it mounts are in `web_app[ADAPTERS_KEY]`, by name, and the state store they share
+    is `web_app[STORE_KEY]`.
     """
-    adapters, _ = _adapters(bot, env, slack_socket=slack_socket)
-    return _web_app(bot, adapters)
+    store = build_state_store(bot.config)
+    adapters, _ = _adapters(bot, env, slack_socket=slack_socket, store=store)
+    return _web_app(bot, adapters, store)
 
 
 def run_server(bot: Thinktwice, *, port: int | None, slack_socket: bool, env: Mapping[str, str]) -> int:
     """Serve until interrupted; 2, after naming the missing variables, when nothing is configured."""
-    adapters, missing = _adapters(bot, env, slack_socket=slack_socket)
+    store = build_state_store(bot.config)
+    adapters, missing = _adapters(bot, env, slack_socket=slack_socket, store=store)
     if not adapters:
         sys.stderr.write(
             "thinktwice serve: no chat platform is configured; set "
@@ -112,9 +154,13 @@ def run_server(bot: Thinktwice, *, port: int | None, slack_socket: bool, env: Ma
             sys.stderr.write(f"thinktwice serve: PORT must be a port number, not {raw!r}\n")
             return EXIT_USAGE
         port = int(raw) if raw else DEFAULT_PORT
-    web_app = _web_app(bot, adapters)
+    web_app = _web_app(bot, adapters, store)
     names = ", ".join(f"{a.name} ({a.status().get('mode', 'on')})" for a in adapters)
-    print(f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile", flush=True)
+    state = "shared state on Redis" if bot.config.redis_url else "in-process state"
+    print(
+        f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile and {state}",
+        flush=True,
+    )
     try:
         web.run_app(web_app, port=port, print=None, handle_signals=True)
     except (KeyboardInterrupt, asyncio.CancelledError):
