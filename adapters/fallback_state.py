@@ -3,7 +3,8 @@
 `FallbackStateStore` wraps a `RedisStateStore`. The first Redis error switches
 every operation to an in-process `MemoryStateStore` and is logged once (the
 error's type and the URL without its password: never a key's contents). A
-monitor task started with the server pings Redis every few seconds, so
+monitor task started with the server probes Redis every few seconds (a
+write, so a read-only replica counts as down), so
 `ready()` and `/healthz` stay true to the facts with no traffic at all, and
 switches back when Redis answers again. Without the monitor (a store used
 outside the server), an operation retries Redis itself once the retry interval
@@ -25,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
 
 from bot.config import mask_url
 
@@ -38,7 +39,8 @@ T = TypeVar("T")
 
 RETRY_SECONDS = 3.0
 DOWN_STATUS = "down: using in-process state"
-# What an unreachable, restarting or timing-out Redis raises (asyncio's TimeoutError is an OSError).
+# What an unreachable, restarting, timing-out, read-only (a replica after failover) or misconfigured Redis
+# raises; asyncio's TimeoutError is an OSError. Any of them: use memory until a probe write succeeds.
 _UNREACHABLE = (RedisError, OSError)
 
 
@@ -63,27 +65,27 @@ class FallbackStateStore:
 
     # -- the StateStore operations ------------------------------------------------------------------
     async def claim(self, key: str, ttl: float) -> bool:
-        won, on_redis = await self._run("claim", lambda store: store.claim(key, ttl))
+        won, on_redis = await self._run(lambda store: store.claim(key, ttl))
         # Claimed here during an outage (say, the first delivery of an event): the redelivery stays dropped.
         return won and not (on_redis and self.memory.holds(key))
 
     async def incr(self, key: str) -> int:
-        value, on_redis = await self._run("incr", lambda store: store.incr(key))
+        value, on_redis = await self._run(lambda store: store.incr(key))
         if not on_redis:
             self._unsynced[key] = self._unsynced.get(key, 0) + 1
         return value
 
     async def get_map(self, key: str) -> dict[str, str] | None:
-        found, _ = await self._run("get_map", lambda store: store.get_map(key))
+        found, _ = await self._run(lambda store: store.get_map(key))
         return found
 
     async def put_map(self, key: str, mapping: Mapping[str, str], ttl: float) -> None:
-        await self._run("put_map", lambda store: store.put_map(key, mapping, ttl))
+        await self._run(lambda store: store.put_map(key, mapping, ttl))
 
     async def delete(self, key: str) -> None:
         # Both: an entry written to memory during an outage must not come back when Redis goes away again.
         await self.memory.delete(key)
-        await self._run("delete", lambda store: store.delete(key))
+        await self._run(lambda store: store.delete(key))
 
     # -- health -------------------------------------------------------------------------------------
     def ready(self) -> bool:
@@ -112,9 +114,9 @@ class FallbackStateStore:
         await self.primary.close()
 
     async def check(self) -> bool:
-        """Ping Redis now and switch over or back accordingly; True when it answered."""
+        """Probe Redis now (a write) and switch over or back accordingly; True when it took the write."""
         try:
-            await self.primary.ping()
+            await self.primary.probe()
         except _UNREACHABLE as exc:
             await self._went_down(exc)
             return False
@@ -123,15 +125,13 @@ class FallbackStateStore:
         return self._down_since is None
 
     # -- the switch ---------------------------------------------------------------------------------
-    async def _run(self, what: str, op: Callable[[StateStore], Awaitable[T]]) -> tuple[T, bool]:
+    async def _run(self, op: Callable[[StateStore], Awaitable[T]]) -> tuple[T, bool]:
         """Run `op` on Redis if it is up (or back, when a retry is due), else in memory; say which ran it."""
         if self._down_since is not None and self._retry_due():
             await self.check()
         if self._down_since is None:
             try:
                 return await op(self.primary), True
-            except ResponseError as exc:  # Redis is up but refused this command (a key of another type)
-                logger.warning("Redis refused a %s (%s); used in-process state", what, type(exc).__name__)
             except _UNREACHABLE as exc:
                 await self._went_down(exc)
         return await op(self.memory), False

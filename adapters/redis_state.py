@@ -101,9 +101,9 @@ class RedisStateStore:
     async def delete(self, key: str) -> None:
         await self._client.delete(self._key(key))
 
-    async def ping(self) -> bool:
-        """True when Redis answers (raises when it does not)."""
-        return bool(await self._client.ping())
+    async def probe(self) -> None:
+        """Write a short-lived key: raises unless Redis is reachable, authorised and writable."""
+        await self._client.set(self._key("probe"), "1", px=5000)
 
     async def disconnect(self) -> None:
         """Drop every pooled connection (they are dead once Redis has gone); the next command reconnects."""

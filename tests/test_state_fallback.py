@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import pytest
+import redis.asyncio as aioredis
 from conftest import RedisServer, free_port
 
 from adapters.fallback_state import DOWN_STATUS, FallbackStateStore
@@ -109,3 +110,25 @@ def test_when_no_redis_url_is_configured_then_state_stays_in_process() -> None:
     store = build_state_store(load_config({"THINKTWICE_REDIS_URL": "redis://127.0.0.1:6379/2"}))
     assert isinstance(store, FallbackStateStore) and store.primary.prefix == "thinktwice:"
     asyncio.run(store.close())
+
+
+def test_when_redis_turns_read_only_then_it_counts_as_down_until_it_takes_writes(
+    redis_server: RedisServer,
+) -> None:
+    async def main() -> None:
+        admin = aioredis.Redis.from_url(redis_server.url)
+        store = fallback(redis_server.url)
+        try:
+            assert await store.check()
+            # A failover leaves this instance talking to a replica: it answers, but refuses writes.
+            await admin.replicaof("127.0.0.1", str(free_port()))
+            assert await store.claim("delivery:slack:Ev1", 60)  # READONLY: claimed in memory instead
+            assert not await store.claim("delivery:slack:Ev1", 60)
+            assert not store.ready() and not await store.check()
+            await admin.replicaof("NO", "ONE")
+            assert await store.check() and store.ready()
+        finally:
+            await store.close()
+            await admin.aclose()
+
+    asyncio.run(main())
