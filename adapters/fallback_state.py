@@ -3,12 +3,11 @@
 `FallbackStateStore` wraps a `RedisStateStore`. The first Redis error switches
 every operation to an in-process `MemoryStateStore` and is logged once (the
 error's type and the URL without its password: never a key's contents). A
-monitor task started with the server probes Redis every few seconds (a
-write, so a read-only replica counts as down), so
-`ready()` and `/healthz` stay true to the facts with no traffic at all, and
-switches back when Redis answers again. Without the monitor (a store used
-outside the server), an operation retries Redis itself once the retry interval
-has passed.
+monitor task started with the server (`open()`) probes Redis every few seconds
+with a write (so a read-only replica counts as down), keeps `ready()` and
+`/healthz` true to the facts with no traffic at all, and switches back when
+Redis takes writes again. Without the monitor (a store used outside the
+server), an operation retries Redis itself once the retry interval has passed.
 
 While Redis is down each instance de-duplicates on its own, so a redelivery
 that lands on another instance may nudge twice; that is the price of staying up.
@@ -100,8 +99,13 @@ class FallbackStateStore:
             "down_seconds": round(self._clock() - self._down_since, 1),
         }
 
+    async def open(self) -> None:
+        """Probe Redis (an unreachable one is logged, and shown in /healthz, from the start) and watch it."""
+        await self.check()
+        self.start()
+
     def start(self) -> None:
-        """Start watching Redis (the server's start-up); call from within the running event loop."""
+        """Start the monitor; call from within the running event loop."""
         if self._monitor is None:
             self._monitor = asyncio.get_running_loop().create_task(self._watch(), name="redis-monitor")
 

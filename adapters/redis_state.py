@@ -101,6 +101,9 @@ class RedisStateStore:
     async def delete(self, key: str) -> None:
         await self._client.delete(self._key(key))
 
+    async def open(self) -> None:
+        return None  # the pool connects on first use
+
     async def probe(self) -> None:
         """Write a short-lived key: raises unless Redis is reachable, authorised and writable."""
         await self._client.set(self._key("probe"), "1", px=5000)

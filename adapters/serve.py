@@ -109,13 +109,10 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter], store: StateStore) -> 
 
 
 def _manage_store(web_app: web.Application, store: StateStore) -> None:
-    """Check Redis (if any) at start-up and watch it from then on; close the store last at clean-up."""
-    from .fallback_state import FallbackStateStore
+    """Open the store at start-up (Redis: probe it, then watch it); close it last at clean-up."""
 
     async def open_store(_: web.Application) -> None:
-        if isinstance(store, FallbackStateStore):
-            await store.check()  # an unreachable Redis is logged, and shown in /healthz, from the start
-            store.start()
+        await store.open()
 
     async def close_store(_: web.Application) -> None:
         await store.close()

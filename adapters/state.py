@@ -44,6 +44,10 @@ class StateStore(Protocol):
         """False while a configured shared backend is unreachable (for /readyz)."""
         ...
 
+    async def open(self) -> None:
+        """Connect, and start any background work (the server's start-up)."""
+        ...
+
     async def close(self) -> None:
         """Release connections and background tasks (the server's clean-up)."""
         ...
@@ -104,6 +108,9 @@ class MemoryStateStore:
 
     def ready(self) -> bool:
         return True
+
+    async def open(self) -> None:
+        return None
 
     async def close(self) -> None:
         return None

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from conftest import RedisServer
+from conftest import RedisServer, free_port
 from fakes.slack_api import FakeSlackApi
 from fakes.slack_harness import SlackHarness, message_event
 
@@ -118,5 +118,20 @@ def test_when_redis_dies_mid_run_then_both_instances_keep_serving_and_recover(
             await asyncio.gather(a.event(event, event_id="EvAFTER01"), b.event(event, event_id="EvAFTER01"))
             await asyncio.gather(a.idle(), b.idle())
             assert [c["user"] for c in api.received("chat.postEphemeral")].count("U0AFTER01") == 1
+
+    asyncio.run(main())
+
+
+def test_when_redis_is_down_at_start_up_then_the_server_starts_and_says_so() -> None:
+    async def main() -> None:
+        url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+        async with SlackHarness(THINKTWICE_REDIS_URL=url, THINKTWICE_MIRROR_CHANNELS="C0MIRROR1") as h:
+            status, health = await h.get("/healthz")
+            assert status == 200 and health["state"]["redis"] == DOWN_STATUS
+            assert (await h.command(RISKY))[0] == 200
+            assert (await h.event(message_event(RISKY, channel="C0MIRROR1")))[0] == 200
+            await h.idle()
+            await h.api.wait_for("response_url")
+            assert len(h.api.received("chat.postEphemeral")) == 1
 
     asyncio.run(main())
