@@ -11,9 +11,10 @@ server), an operation retries Redis itself once the retry interval has passed.
 
 While Redis is down each instance de-duplicates on its own, so a redelivery
 that lands on another instance may nudge twice; that is the price of staying up.
-Two things are carried across the switch back: claims made in memory during
-the outage still hold in this instance, and counts kept in memory are added to
-Redis's.
+Claims won on Redis are also remembered in memory, so an instance still drops
+what it has already handled when Redis goes away (or comes back empty); claims
+made in memory during the outage still hold after it, and counts kept in memory
+are added to Redis's when it returns.
 """
 
 from __future__ import annotations
@@ -65,8 +66,15 @@ class FallbackStateStore:
     # -- the StateStore operations ------------------------------------------------------------------
     async def claim(self, key: str, ttl: float) -> bool:
         won, on_redis = await self._run(lambda store: store.claim(key, ttl))
-        # Claimed here during an outage (say, the first delivery of an event): the redelivery stays dropped.
-        return won and not (on_redis and self.memory.holds(key))
+        if not on_redis:
+            return won
+        # Held here already: claimed during an outage, or before a Redis restart that lost it. Either way
+        # this instance has acted on it, and a redelivery stays dropped.
+        if self.memory.holds(key):
+            return False
+        if won:  # remembered here too, so that the next outage does not forget it
+            await self.memory.claim(key, ttl)
+        return won
 
     async def incr(self, key: str) -> int:
         value, on_redis = await self._run(lambda store: store.incr(key))

@@ -30,7 +30,9 @@ def test_when_redis_stops_mid_run_then_state_moves_to_memory_and_back(
             assert store.status() == {"backend": "redis", "redis": "ok"} and store.ready()
 
             redis_server.stop()
-            # Claims still work, in memory: the first wins, a redelivery is dropped.
+            # What this instance claimed on Redis it still remembers...
+            assert not await store.claim("delivery:slack:Ev1", 60)
+            # ...and claims still work, in memory: the first wins, a redelivery is dropped.
             assert await store.claim("delivery:slack:Ev2", 60)
             assert not await store.claim("delivery:slack:Ev2", 60)
             assert [await store.incr("count:nudges") for _ in range(2)] == [1, 2]
@@ -43,7 +45,8 @@ def test_when_redis_stops_mid_run_then_state_moves_to_memory_and_back(
             await asyncio.sleep(0.15)  # the retry interval passes; the next operation tries Redis again
             assert await store.claim("delivery:slack:Ev3", 60)
             assert store.ready() and store.status()["redis"] == "ok"
-            # Back on Redis, but what was claimed during the outage still holds here...
+            # Back on an empty Redis, but what was claimed before and during the outage still holds here...
+            assert not await store.claim("delivery:slack:Ev1", 60)
             assert not await store.claim("delivery:slack:Ev2", 60)
             # ...and the counts kept in memory were handed to Redis.
             assert await store.incr("count:nudges") == 3
