@@ -1,6 +1,6 @@
 """`thinktwice serve`: one aiohttp server for every configured chat platform.
 
-    GET  /healthz        200 and a small JSON status (always: liveness)
+    GET  /healthz        200 and a small JSON status (always: liveness), the state store's included
     GET  /readyz         200 when ready for traffic, else 503 and why (adapters/readiness.py)
     GET  /metrics        Prometheus text format (adapters/metrics.py)
     POST /slack/events   Slack events, commands, interactivity (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)
@@ -15,6 +15,11 @@ for the real server also JSON or text logs, SIGHUP to reload the rulebooks
 (adapters/reload.py), and a graceful stop on SIGTERM or SIGINT: the port
 closes at once, requests in flight get up to `SHUTDOWN_TIMEOUT` seconds to
 finish, work already acknowledged to Slack is drained, and the exit status is 0.
+
+Every adapter gets the one state store built from the configuration
+(`build_state_store`): in process by default, Redis with an in-process
+fallback when THINKTWICE_REDIS_URL is set, so several instances share
+redeliveries, cool-downs and channel lookups.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.config import Config
 from bot.service import Thinktwice
 
 from .logsetup import configure_logging, log_settings
 from .metrics import install_metrics
-from .readiness import install_readiness
+from .readiness import READINESS_KEY, ReadinessCheck, install_readiness
 from .reload import install_reload, pid_file
+from .state import MemoryStateStore, StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +66,21 @@ _SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"
 
 ADAPTERS_KEY = web.AppKey("thinktwice_adapters", dict[str, Any])
 BOT_KEY = web.AppKey("thinktwice_bot", Thinktwice)
+STORE_KEY = web.AppKey("thinktwice_store", StateStore)
+
+
+def build_state_store(config: Config) -> StateStore:
+    """In-process state for one instance; Redis (falling back to memory while it is down) when configured."""
+    if not config.redis_url:
+        return MemoryStateStore()
+    from .fallback_state import FallbackStateStore
+    from .redis_state import RedisStateStore
+
+    return FallbackStateStore(RedisStateStore(config.redis_url, prefix=config.redis_prefix))
 
 
 def _adapters(
-    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool
+    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool, store: StateStore
 ) -> tuple[list[WebAdapter], list[str]]:
     """The adapters the environment configures, and the variables missing for the ones it does not."""
     adapters: list[WebAdapter] = []
@@ -72,7 +90,7 @@ def _adapters(
 
         settings = SlackSettings.from_env(env)
         if settings.configured(socket=slack_socket):
-            adapters.append(SlackAdapter(bot, settings, socket_mode=slack_socket))
+            adapters.append(SlackAdapter(bot, settings, socket_mode=slack_socket, store=store))
         else:
             missing += settings.missing(socket=slack_socket)
     else:
@@ -87,13 +105,16 @@ def _operations(web_app: web.Application, bot: Thinktwice) -> None:
     install_readiness(web_app, bot)
 
 
-def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
+def _web_app(bot: Thinktwice, adapters: list[WebAdapter], store: StateStore) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[BOT_KEY] = bot
     _operations(web_app, bot)
     web_app[ADAPTERS_KEY] = {a.name: a for a in adapters}
+    web_app[STORE_KEY] = store
+    web_app[READINESS_KEY].append(_store_check(store))
     for adapter in adapters:
         adapter.register(web_app)
+    _manage_store(web_app, store)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response(
@@ -101,6 +122,7 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
                 "status": "ok",
                 "profile": bot.config.profile,
                 "adapters": {a.name: a.status() for a in adapters},
+                "state": store.status(),
             }
         )
 
@@ -108,13 +130,45 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter]) -> web.Application:
     return web_app
 
 
+def _store_check(store: StateStore) -> ReadinessCheck:
+    """Ready while the shared state store is reachable: a configured Redis that is down fails the probe.
+
+    The instance keeps serving on in-process state meanwhile; failing readiness lets a load
+    balancer prefer instances that still share state, so redeliveries stay de-duplicated.
+    """
+
+    def check() -> tuple[bool, str]:
+        backend = str(store.status().get("backend", "memory"))
+        if store.ready():
+            return True, f"state store reachable ({backend})"
+        return False, f"state store unreachable ({backend}); using in-process state"
+
+    return check
+
+
+def _manage_store(web_app: web.Application, store: StateStore) -> None:
+    """Open the store at start-up (Redis: probe it, then watch it); close it last at clean-up."""
+
+    async def open_store(_: web.Application) -> None:
+        await store.open()
+
+    async def close_store(_: web.Application) -> None:
+        await store.close()
+
+    web_app.on_startup.append(open_store)
+    # Appended after the adapters' clean-up hooks, so their last work can still use the store.
+    web_app.on_cleanup.append(close_store)
+
+
 def build_web_app(bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool = False) -> web.Application:
     """The server's application for these settings (tests start it on loopback).
 
-    The adapters it mounts are in `web_app[ADAPTERS_KEY]`, by name.
+    The adapters it mounts are in `web_app[ADAPTERS_KEY]`, by name, and the state store they share
+    is `web_app[STORE_KEY]`.
     """
-    adapters, _ = _adapters(bot, env, slack_socket=slack_socket)
-    return _web_app(bot, adapters)
+    store = build_state_store(bot.config)
+    adapters, _ = _adapters(bot, env, slack_socket=slack_socket, store=store)
+    return _web_app(bot, adapters, store)
 
 
 def run_server(
@@ -131,7 +185,8 @@ def run_server(
     except ValueError as exc:
         sys.stderr.write(f"thinktwice serve: {exc}\n")
         return EXIT_USAGE
-    adapters, missing = _adapters(bot, env, slack_socket=slack_socket)
+    store = build_state_store(bot.config)
+    adapters, missing = _adapters(bot, env, slack_socket=slack_socket, store=store)
     if not adapters:
         sys.stderr.write(
             "thinktwice serve: no chat platform is configured; set "
@@ -147,9 +202,13 @@ def run_server(
             return EXIT_USAGE
         port = int(raw) if raw else DEFAULT_PORT
     configure_logging(chosen_format, level)
-    web_app = _web_app(bot, adapters)
+    web_app = _web_app(bot, adapters, store)
     names = ", ".join(f"{a.name} ({a.status().get('mode', 'on')})" for a in adapters)
-    print(f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile", flush=True)
+    state = "shared state on Redis" if bot.config.redis_url else "in-process state"
+    print(
+        f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile and {state}",
+        flush=True,
+    )
     return _serve(web_app, bot, port)
 
 

@@ -1,8 +1,9 @@
 """Configuration: one YAML file (THINKTWICE_CONFIG) with environment variables on top.
 
 The file is validated like a rulebook and its errors say file:line. Secrets
-(Slack and Teams credentials) come only from the environment and are masked
-whenever the configuration is shown.
+(Slack and Teams credentials, and the Redis URL, which may hold a password)
+come only from the environment and are masked whenever the configuration is
+shown.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import jsonschema
 
@@ -22,6 +24,8 @@ from .yamlsource import load_yaml, schema_error_key
 
 DEFAULT_COOLDOWN_SECONDS = 600
 DEFAULT_ASK_THRESHOLD = 0.25
+DEFAULT_REDIS_PREFIX = "thinktwice:"
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 SECRET_VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -43,6 +47,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "data_dir": {"type": "string", "minLength": 1},
         "rules_dir": {"type": "string", "minLength": 1},
         "ask_threshold": {"type": "number", "minimum": 0, "maximum": 1},
+        "redis_prefix": {"type": "string", "minLength": 1, "pattern": r"^\S+$"},
     },
 }
 
@@ -62,6 +67,9 @@ class Config:
     data_dir: Path = field(default_factory=lambda: default_data_dir(os.environ))
     rules_dir: Path | None = None
     ask_threshold: float = DEFAULT_ASK_THRESHOLD
+    # Environment only (THINKTWICE_REDIS_URL): the URL may carry a password.
+    redis_url: str | None = None
+    redis_prefix: str = DEFAULT_REDIS_PREFIX
     source: str | None = None
     secrets: Mapping[str, str] = field(default_factory=dict)
 
@@ -77,6 +85,8 @@ class Config:
             "data_dir": str(self.data_dir),
             "rules_dir": str(self.rules_dir) if self.rules_dir else "(built-in)",
             "ask_threshold": self.ask_threshold,
+            "redis_url": mask_url(self.redis_url) if self.redis_url else "(not set: state kept in process)",
+            "redis_prefix": self.redis_prefix,
             "secrets": {name: mask(self.secrets.get(name)) for name in SECRET_VARIABLES},
         }
 
@@ -85,6 +95,42 @@ def mask(value: str | None) -> str:
     if not value:
         return "(not set)"
     return f"set ({value[:4]}…, {len(value)} characters)" if len(value) > 8 else "set"
+
+
+def mask_url(url: str) -> str:
+    """A URL with its password (if any) replaced by `***`, fit for logs, /healthz and `config show`."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if ":" in host:  # an IPv6 literal goes back in its brackets
+            host = f"[{host}]"
+        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    except ValueError:  # a port that is not a number: show nothing that might be a secret
+        return "(unparseable URL)"
+
+
+def redis_url_problem(url: str) -> str | None:
+    """Why `url` is not a Redis URL the client can use, or None when it is."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "the port must be a number"
+    if parts.scheme not in REDIS_SCHEMES:
+        return "must start with redis://, rediss:// (TLS) or unix://, as in redis://:password@host:6379/0"
+    if parts.scheme == "unix":
+        return None if parts.path else "a unix:// URL needs the socket's path"
+    if not parts.hostname:
+        return "needs a host, as in redis://host:6379/0"
+    if port == 0:
+        return "the port must be between 1 and 65535"
+    db = parts.path.strip("/")
+    if db and not db.isdigit():
+        return f"the database after the host must be a number, not {db!r}"
+    return None
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -116,6 +162,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
                     data_dir=Path(data["data_dir"]).expanduser() if "data_dir" in data else config.data_dir,
                     rules_dir=Path(data["rules_dir"]).expanduser() if "rules_dir" in data else None,
                     ask_threshold=float(data.get("ask_threshold", config.ask_threshold)),
+                    redis_prefix=str(data.get("redis_prefix", config.redis_prefix)),
                     source=str(path),
                 )
     config, env_problems = _apply_env(config, env)
@@ -165,4 +212,17 @@ def _apply_env(config: Config, env: Mapping[str, str]) -> tuple[Config, list[Pro
             config = replace(config, ask_threshold=value)
         except ValueError:
             bad("THINKTWICE_ASK_THRESHOLD", "must be a number between 0 and 1")
+    if env.get("THINKTWICE_REDIS_URL", "").strip():
+        url = env["THINKTWICE_REDIS_URL"].strip()
+        problem = redis_url_problem(url)
+        if problem:  # the message never repeats the URL: it may carry a password
+            bad("THINKTWICE_REDIS_URL", problem)
+        else:
+            config = replace(config, redis_url=url)
+    if "THINKTWICE_REDIS_PREFIX" in env:
+        prefix = env["THINKTWICE_REDIS_PREFIX"].strip()
+        if prefix and not any(c.isspace() for c in prefix):
+            config = replace(config, redis_prefix=prefix)
+        else:
+            bad("THINKTWICE_REDIS_PREFIX", "must be a key prefix without spaces, such as thinktwice:")
     return config, problems

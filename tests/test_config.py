@@ -218,3 +218,54 @@ def test_when_config_is_shown_then_the_effective_values_are_listed(
     assert "nudge_cooldown: 0\n" in out
     assert "rules_dir: (built-in)\n" in out
     assert "  SLACK_BOT_TOKEN: (not set)\n" in out
+
+
+# -- Redis ----------------------------------------------------------------------------------------------
+
+
+def test_when_a_redis_url_is_set_then_it_is_used_and_shown_without_its_password(
+    isolated_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "redis://:s3cret-pass-word@redis.internal:6380/2"
+    assert load_config({"THINKTWICE_REDIS_URL": url}).redis_url == url
+    isolated_env.setenv("THINKTWICE_REDIS_URL", url)
+    isolated_env.setenv("THINKTWICE_REDIS_PREFIX", "tt-prod:")
+    for fmt in ("text", "json"):
+        assert main(["config", "show", "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "s3cret" not in out
+    shown = json.loads(out)
+    assert shown["redis_url"] == "redis://:***@redis.internal:6380/2"
+    assert shown["redis_prefix"] == "tt-prod:"
+
+
+def test_when_no_redis_url_is_set_then_state_is_kept_in_process() -> None:
+    config = load_config({})
+    assert config.redis_url is None and config.redis_prefix == "thinktwice:"
+    assert config.shown()["redis_url"].startswith("(not set")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("localhost:6379", "must start with redis://"),
+        ("http://:pw-secret@host:6379", "must start with redis://"),
+        ("redis://:pw-secret@host:port/0", "port must be a number"),
+        ("redis://:pw-secret@/0", "needs a host"),
+        ("redis://:pw-secret@host:6379/zero", "database after the host must be a number"),
+    ],
+)
+def test_when_the_redis_url_is_invalid_then_the_error_names_the_variable_but_not_the_password(
+    value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config({"THINKTWICE_REDIS_URL": value})
+    assert str(info.value).startswith("$THINKTWICE_REDIS_URL: ")
+    assert message in str(info.value) and "pw-secret" not in str(info.value)
+
+
+def test_when_the_redis_prefix_is_set_in_the_file_then_it_applies(tmp_path: Path) -> None:
+    path = write(tmp_path, "redis_prefix: 'tt-a:'\n")
+    assert load_config({"THINKTWICE_CONFIG": path}).redis_prefix == "tt-a:"
+    with pytest.raises(ConfigError, match="THINKTWICE_REDIS_PREFIX"):
+        load_config({"THINKTWICE_REDIS_PREFIX": "has space"})

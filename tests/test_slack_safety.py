@@ -170,6 +170,7 @@ def test_when_healthz_is_asked_then_200_with_a_small_status() -> None:
         assert status == 200
         assert body["status"] == "ok" and body["profile"] == "dss"
         assert body["adapters"]["slack"]["mode"] == "http"
+        assert body["state"] == {"backend": "memory"}  # no THINKTWICE_REDIS_URL: one instance's own state
         assert "xoxb" not in json.dumps(body)
 
     run(scenario)

@@ -10,7 +10,8 @@ logsafe.py   the loggers handed to Bolt and slack-sdk, which never write message
 text.py      Slack message markup to plain text, and back to safe mrkdwn
 settings.py  SLACK_* environment variables
 
-Redelivery and cool-down (adapters.dedupe) and the state store (adapters.state) are shared with Teams.
+Redelivery and cool-down (adapters.dedupe) and the state store (adapters.state, on Redis in
+adapters.redis_state and adapters.fallback_state) are shared with Teams.
 """
 
 from ..state import MemoryStateStore, StateStore

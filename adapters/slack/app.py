@@ -67,11 +67,13 @@ class SlackAdapter:
             logger=quiet_logger("adapters.slack.bolt"),
         )
         client = configure_client(self.app.client, settings)
+        # One store for redeliveries, cool-downs and channel lookups: shared between instances with Redis.
+        self.store: StateStore = store if store is not None else MemoryStateStore()
         self.deps = Deps(
             bot=bot,
             client=client,
-            deduper=Deduper(store or MemoryStateStore(), bot.config.nudge_cooldown),
-            mirrors=MirrorDirectory(bot.config.mirror_channels, client),
+            deduper=Deduper(self.store, bot.config.nudge_cooldown),
+            mirrors=MirrorDirectory(bot.config.mirror_channels, client, self.store),
         )
         # Socket Mode has no signing secret (and no HTTP route to check it on).
         self._verifier = SignatureVerifier(settings.signing_secret) if settings.signing_secret else None

@@ -48,7 +48,7 @@ async def on_message(deps: Deps, event: dict[str, Any], context: AsyncBoltContex
         subtype = event.get("subtype")
         channel = str(event.get("channel") or "")
         if subtype in _ABOUT_CHANGED:
-            deps.mirrors.forget(channel)
+            await deps.mirrors.forget(channel)
             return
         if subtype not in _CARRIES_TEXT:
             return

@@ -3,8 +3,9 @@
 `THINKTWICE_MIRROR_CHANNELS` lists channel ids (`C0123ABCD`) or name globs
 (`yammer-*`, `lync-*`). An id match needs no API call; a name glob or a topic
 or purpose such as "Mirrored from Yammer" needs `conversations.info`, whose
-answer is cached per channel (and looked up once however many events for the
-channel arrive together). Topic and purpose changes drop the cached answer.
+answer is cached per channel in the state store (so with Redis every instance
+shares it) and looked up once however many events for the channel arrive
+together in this process. Topic and purpose changes drop the cached answer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from ..state import MemoryStateStore, StateStore
 from .webapi import call
 
 logger = logging.getLogger(__name__)
@@ -46,24 +48,31 @@ def _is_channel_id(pattern: str) -> bool:
     return bool(re.fullmatch(r"[CGD][A-Z0-9]{6,}", pattern))
 
 
+def _cache_key(channel: str) -> str:
+    return f"mirror:slack:{channel}"
+
+
 class MirrorDirectory:
     def __init__(
-        self, patterns: Iterable[str], client: AsyncWebClient, clock: Callable[[], float] = time.monotonic
+        self,
+        patterns: Iterable[str],
+        client: AsyncWebClient,
+        store: StateStore | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         patterns = [p.strip() for p in patterns if p.strip()]
         self.ids = frozenset(p for p in patterns if _is_channel_id(p))
         self.globs = tuple(p.lstrip("#").lower() for p in patterns if not _is_channel_id(p))
         self.client = client
-        self._clock = clock
-        self._cache: dict[str, tuple[float, bool]] = {}
+        self.store: StateStore = store if store is not None else MemoryStateStore(clock=clock)
         self._pending: dict[str, asyncio.Future[bool]] = {}
 
     async def is_mirrored(self, channel: str) -> bool:
         if channel in self.ids:
             return True
-        cached = self._cache.get(channel)
-        if cached is not None and cached[0] > self._clock():
-            return cached[1]
+        cached = await self.store.get_map(_cache_key(channel))
+        if cached is not None and "mirrored" in cached:
+            return cached["mirrored"] == "1"
         pending = self._pending.get(channel)
         if pending is not None:
             return await asyncio.shield(pending)
@@ -71,7 +80,7 @@ class MirrorDirectory:
         self._pending[channel] = future
         try:
             mirrored, ttl = await self._look_up(channel)
-            self._cache[channel] = (self._clock() + ttl, mirrored)
+            await self.store.put_map(_cache_key(channel), {"mirrored": "1" if mirrored else "0"}, ttl)
             future.set_result(mirrored)
             return mirrored
         except BaseException as exc:
@@ -81,9 +90,9 @@ class MirrorDirectory:
         finally:
             del self._pending[channel]
 
-    def forget(self, channel: str) -> None:
+    async def forget(self, channel: str) -> None:
         """Drop the cached answer (the channel's topic, purpose or name just changed)."""
-        self._cache.pop(channel, None)
+        await self.store.delete(_cache_key(channel))
 
     async def _look_up(self, channel: str) -> tuple[bool, float]:
         response = await call("conversations.info", self.client.conversations_info(channel=channel))

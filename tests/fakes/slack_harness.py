@@ -69,9 +69,11 @@ def message_event(
 class SlackHarness:
     """Fake Slack Web API + the real server (build_web_app) on 127.0.0.1, for one test."""
 
-    def __init__(self, **env: str) -> None:
+    def __init__(self, *, api: FakeSlackApi | None = None, **env: str) -> None:
+        """`api`: a fake Web API already started and shared with other harnesses (several instances)."""
         self.config_env = {"THINKTWICE_NUDGE_COOLDOWN": "600", **env}
-        self.api = FakeSlackApi()
+        self._own_api = api is None
+        self.api = api if api is not None else FakeSlackApi()
         self.bot: Thinktwice | None = None
         self.url = ""
         self._runner: web.AppRunner | None = None
@@ -79,7 +81,8 @@ class SlackHarness:
         self.web_app: web.Application | None = None
 
     async def __aenter__(self) -> SlackHarness:
-        await self.api.start()
+        if self._own_api:
+            await self.api.start()
         self.bot = Thinktwice.start(load_config(self.config_env))
         env = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -103,7 +106,8 @@ class SlackHarness:
             await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
-        await self.api.stop()
+        if self._own_api:
+            await self.api.stop()
 
     # -- sending ---------------------------------------------------------------------------------------
     async def post(
