@@ -107,12 +107,15 @@ def test_when_redis_dies_mid_run_then_both_instances_keep_serving_and_recover(
                 status, health = await h.get("/healthz")
                 assert status == 200 and health["state"]["redis"] == DOWN_STATUS
                 assert not _store(h).ready()
+                status, ready = await h.get("/readyz")
+                assert status == 503 and "state store unreachable" in ready["reason"]
 
             redis_server.start()
             for h in (a, b):
                 assert await _store(h).check()  # what the monitor does every few seconds
                 status, health = await h.get("/healthz")
                 assert health["state"] == {"backend": "redis", "redis": "ok"}
+                assert (await h.get("/readyz"))[0] == 200
             # Shared again: one event to both instances, one nudge.
             event = message_event(RISKY, channel=CHANNEL, user="U0AFTER01")
             await asyncio.gather(a.event(event, event_id="EvAFTER01"), b.event(event, event_id="EvAFTER01"))
