@@ -35,6 +35,7 @@ from aiohttp import web
 from bot.config import Config
 from bot.service import Thinktwice
 
+from .auditing import audit_status, close_on_cleanup, install_audit
 from .logsetup import configure_logging, log_settings
 from .metrics import install_metrics
 from .readiness import READINESS_KEY, ReadinessCheck, install_readiness
@@ -112,8 +113,10 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter], store: StateStore) -> 
     web_app[ADAPTERS_KEY] = {a.name: a for a in adapters}
     web_app[STORE_KEY] = store
     web_app[READINESS_KEY].append(_store_check(store))
+    audit = install_audit(web_app, bot)
     for adapter in adapters:
         adapter.register(web_app)
+    close_on_cleanup(web_app, audit)
     _manage_store(web_app, store)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -123,6 +126,7 @@ def _web_app(bot: Thinktwice, adapters: list[WebAdapter], store: StateStore) -> 
                 "profile": bot.config.profile,
                 "adapters": {a.name: a.status() for a in adapters},
                 "state": store.status(),
+                "audit": audit_status(audit),
             }
         )
 

@@ -23,10 +23,12 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.service import Thinktwice
 
+from ..auditing import AUDIT_KEY
 from ..dedupe import Deduper
+from ..dispute import DISPUTE_ACTION
 from ..metrics import METRICS_KEY
 from ..state import MemoryStateStore, StateStore
-from . import blocks, commands, events
+from . import blocks, commands, disputes, events
 from .deps import Deps
 from .logsafe import quiet_library_loggers, quiet_logger
 from .mirror import MirrorDirectory
@@ -109,6 +111,16 @@ class SlackAdapter:
             deps.metrics.event("slack", "shortcut")
             await commands.check_this_post(deps, ack, shortcut)
 
+        @app.action(DISPUTE_ACTION)
+        async def dispute_button(ack: AsyncAck, body: dict[str, Any]) -> None:
+            deps.metrics.event("slack", "block_actions")
+            await disputes.button_pressed(deps, ack, body)
+
+        @app.view(blocks.DISPUTE_CALLBACK)
+        async def dispute_reason(ack: AsyncAck, view: dict[str, Any]) -> None:
+            deps.metrics.event("slack", "view_submission")
+            await disputes.reason_submitted(deps, ack, view)
+
         @app.event("message")
         async def message(event: dict[str, Any], context: AsyncBoltContext) -> None:
             deps.metrics.event("slack", "message")
@@ -127,6 +139,7 @@ class SlackAdapter:
     # -- the web server's view of the adapter ------------------------------------------------------------
     def register(self, web_app: web.Application) -> None:
         self.deps.metrics = web_app.get(METRICS_KEY, self.deps.metrics)
+        self.deps.audit = web_app.get(AUDIT_KEY, self.deps.audit)
         if self.socket_mode:
             web_app.on_startup.append(self._connect_socket)
         else:

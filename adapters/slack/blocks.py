@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from bot.render import answer_text, citation_label
 from bot.types import Answer, Citation, Finding, Nudge, Profile, Verdict
 
+from ..dispute import DISPUTE_ACTION, DISPUTE_LABEL, MAX_REASON, DisputeToken, dispute_token
 from .text import clip, escape
 
 Block = dict[str, Any]
@@ -28,6 +29,9 @@ CHECKPOST_CALLBACK = "checkpost_modal"
 DRAFT_BLOCK = "draft"
 DRAFT_ACTION = "draft_input"
 SHORTCUT_CALLBACK = "check_this_post"
+DISPUTE_CALLBACK = "thinktwice_dispute_reason"
+REASON_BLOCK = "reason"
+REASON_ACTION = "reason_input"
 
 _HEADLINE = {
     "ok": (":white_check_mark:", "OK to post", "nothing in this draft conflicts with the {policy} policy."),
@@ -121,7 +125,49 @@ def review_blocks(text: str, verdict: Verdict, profile: Profile) -> list[Block]:
         blocks.append(_preformatted(clip(verdict.suggestion, SECTION_LIMIT)))
     elif verdict.findings:
         blocks.append(_context("No safe rewrite: this one is better not posted."))
+    token = dispute_token(profile.id, (f.rule for f in verdict.findings), "review")
+    if token is not None:
+        blocks.append(dispute_actions(token))
     return blocks
+
+
+def dispute_actions(token: DisputeToken) -> Block:
+    """The "Not a problem?" button: its value names the profile and rules, never the text."""
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": DISPUTE_ACTION,
+                "text": {"type": "plain_text", "text": DISPUTE_LABEL},
+                "value": token.encode(),
+            }
+        ],
+    }
+
+
+def dispute_modal(token: DisputeToken) -> View:
+    """Asks for the optional one-line reason; sending it records the dispute."""
+    rules = ", ".join(f"`{r}`" for r in token.rules)
+    return _modal(
+        "Not a problem?",
+        [
+            _mrkdwn(
+                f"Thanks for saying so. Sending this tells the integrity team that {rules} flagged something "
+                "that was fine. Only the rule and the policy are recorded, not your message or your name."
+            ),
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Why? (optional, one line)"},
+                "element": {"type": "plain_text_input", "action_id": REASON_ACTION, "max_length": MAX_REASON},
+            },
+        ],
+        callback_id=DISPUTE_CALLBACK,
+        private_metadata=token.encode(),
+        submit={"type": "plain_text", "text": "Send"},
+    )
 
 
 def review_message(text: str, verdict: Verdict, profile: Profile) -> Rendered:
@@ -224,6 +270,9 @@ def nudge_message(nudge: Nudge, profile: Profile) -> Rendered:
     blocks = [_mrkdwn(f":shushing_face: {escape(message)}")]
     if nudge.citations:
         blocks.append(_context("Policy: " + escape(_cites(nudge.citations, profile))))
+    token = dispute_token(profile.id, nudge.rules, "nudge")
+    if token is not None:
+        blocks.append(dispute_actions(token))
     return Rendered(message, blocks)
 
 

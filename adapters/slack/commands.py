@@ -30,6 +30,7 @@ def _review(deps: Deps, text: str) -> blocks.Rendered:
         verdict = deps.bot.review(text)
     except InputError as exc:
         return blocks.error_message(str(exc))
+    deps.count_review(verdict)
     return blocks.review_message(text, verdict, profile)
 
 
@@ -65,6 +66,7 @@ async def checkpost_modal_submitted(deps: Deps, ack: AsyncAck, view: dict[str, A
                 response_action="errors", errors={blocks.DRAFT_BLOCK: blocks.error_message(str(exc)).text}
             )
             return
+        deps.count_review(verdict)
         logger.info("checkpost modal reviewed a %d-character draft", len(text))
         await ack(response_action="update", view=blocks.review_modal(text, verdict, deps.bot.profile()))
 
@@ -76,7 +78,9 @@ async def check_this_post(deps: Deps, ack: AsyncAck, shortcut: dict[str, Any]) -
         text = plain(str((shortcut.get("message") or {}).get("text") or ""))
         profile = deps.bot.profile()
         try:
-            view = blocks.review_modal(text, deps.bot.review(text), profile)
+            verdict = deps.bot.review(text)
+            deps.count_review(verdict)
+            view = blocks.review_modal(text, verdict, profile)
         except InputError:
             view = blocks.notice_modal("Post check", "That message has no text to check.")
         logger.info("message shortcut reviewed a %d-character message", len(text))

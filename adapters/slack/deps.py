@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.audit import Audit
 from bot.service import Thinktwice
+from bot.types import Verdict
 
 from ..dedupe import Deduper
 from ..metrics import Metrics
@@ -55,3 +57,9 @@ class Deps:
     inflight: Inflight = field(default_factory=Inflight)
     # The server's (SlackAdapter.register swaps it in); a private one until then, so counting never fails.
     metrics: Metrics = field(default_factory=Metrics)
+    # The server's audit (SlackAdapter.register); None counts nothing (a Slack app built outside a server).
+    audit: Audit | None = None
+
+    def count_review(self, verdict: Verdict) -> None:
+        if self.audit is not None:
+            self.audit.record_review(verdict.profile, "slack", verdict)

@@ -99,6 +99,8 @@ async def _nudge_if_needed(
         deps.metrics.error("slack", "chat.postEphemeral")
         return
     logger.info("nudged a poster in %s (%s)", channel, ", ".join(nudge.categories))
+    if deps.audit is not None:
+        deps.audit.record_nudge(deps.bot.profile().id, "slack", nudge.categories)
     for category in nudge.categories:
         deps.metrics.nudge("slack", category)
 
@@ -116,7 +118,10 @@ async def _answer(deps: Deps, event: dict[str, Any], raw: str, context: AsyncBol
     question = " ".join(plain(raw).split())
     try:
         # Off the event loop: the first question builds the answering index.
-        rendered = blocks.answer_message(await asyncio.to_thread(deps.bot.ask, question), profile)
+        answer = await asyncio.to_thread(deps.bot.ask, question)
+        if deps.audit is not None:
+            deps.audit.record_answer(answer.profile, "slack", answer)
+        rendered = blocks.answer_message(answer, profile)
     except InputError as exc:
         rendered = blocks.error_message(str(exc))
     except Exception as exc:  # answering must never take the bot down; the reply says whom to ask

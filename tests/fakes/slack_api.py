@@ -162,7 +162,7 @@ class FakeSlackApi:
             return {"ok": True, "message_ts": "1700000000.000100"}
         if method == "chat.postMessage":
             return {"ok": True, "channel": call.get("channel"), "ts": "1700000000.000200", "message": {}}
-        if method in ("views.open", "views.publish", "views.update"):
+        if method in ("views.open", "views.push", "views.publish", "views.update"):
             view = call.get("view")
             view = json.loads(view) if isinstance(view, str) else view
             return {"ok": True, "view": {"id": "V0000001", **(view or {})}}

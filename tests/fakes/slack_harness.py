@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -71,7 +72,9 @@ class SlackHarness:
 
     def __init__(self, *, api: FakeSlackApi | None = None, **env: str) -> None:
         """`api`: a fake Web API already started and shared with other harnesses (several instances)."""
-        self.config_env = {"THINKTWICE_NUDGE_COOLDOWN": "600", **env}
+        # Each harness keeps its data (the audit counts) in a directory of its own.
+        self._data = tempfile.TemporaryDirectory(prefix="thinktwice-test-")
+        self.config_env = {"THINKTWICE_NUDGE_COOLDOWN": "600", "THINKTWICE_DATA_DIR": self._data.name, **env}
         self._own_api = api is None
         self.api = api if api is not None else FakeSlackApi()
         self.bot: Thinktwice | None = None
@@ -108,6 +111,7 @@ class SlackHarness:
             await self._runner.cleanup()
         if self._own_api:
             await self.api.stop()
+        self._data.cleanup()
 
     # -- sending ---------------------------------------------------------------------------------------
     async def post(
