@@ -14,11 +14,11 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from fnmatch import fnmatchcase
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from ..channels import MirrorPatterns
 from .webapi import call
 
 logger = logging.getLogger(__name__)
@@ -50,16 +50,14 @@ class MirrorDirectory:
     def __init__(
         self, patterns: Iterable[str], client: AsyncWebClient, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        patterns = [p.strip() for p in patterns if p.strip()]
-        self.ids = frozenset(p for p in patterns if _is_channel_id(p))
-        self.globs = tuple(p.lstrip("#").lower() for p in patterns if not _is_channel_id(p))
+        self.patterns = MirrorPatterns(patterns, _is_channel_id)
         self.client = client
         self._clock = clock
         self._cache: dict[str, tuple[float, bool]] = {}
         self._pending: dict[str, asyncio.Future[bool]] = {}
 
     async def is_mirrored(self, channel: str) -> bool:
-        if channel in self.ids:
+        if self.patterns.matches_id(channel):
             return True
         cached = self._cache.get(channel)
         if cached is not None and cached[0] > self._clock():
@@ -93,7 +91,7 @@ class MirrorDirectory:
         if info.get("is_im") or info.get("is_mpim"):
             return False, CACHE_SECONDS
         name = str(info.get("name") or "").lower()
-        if name and any(fnmatchcase(name, glob) for glob in self.globs):
+        if self.patterns.matches_name(name):
             return True, CACHE_SECONDS
         about = " ".join(str((info.get(k) or {}).get("value") or "") for k in ("topic", "purpose"))
         return says_it_mirrors(about), CACHE_SECONDS
