@@ -4,7 +4,7 @@ botframework-connector fetches the signing keys with blocking `requests` calls
 (and thinktwice does it from a worker thread), so this server runs in its own
 thread, not on the test's event loop. It serves
 
-    GET /openid   {"issuer": ..., "jwks_uri": ".../keys"}   (what TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL names)
+    GET /openid   {"issuer": ..., "jwks_uri": ".../keys"}   (TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL)
     GET /keys     {"keys": [the public key as a JWK, endorsed for msteams]}
 
 and `token(...)` signs what the Bot Framework Connector sends: RS256, the app id
@@ -80,7 +80,7 @@ class KeyServer:
         return f"{self.url}/openid"
 
     def settings(self) -> dict[str, str]:
-        """The server's environment: a SingleTenant app whose incoming tokens are checked against this server."""
+        """The server's environment: a SingleTenant app whose tokens are checked against this server."""
         return {
             "MicrosoftAppId": APP_ID,
             "MicrosoftAppPassword": "test-secret-not-used",
