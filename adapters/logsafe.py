@@ -40,3 +40,14 @@ def quiet_logger(name: str) -> logging.Logger:
     if REDACT_PAYLOADS not in logger.filters:
         logger.addFilter(REDACT_PAYLOADS)
     return logger
+
+
+def quiet_library_loggers(*prefixes: str) -> None:
+    """The same rule on the named libraries' loggers and on every logger under them that exists.
+
+    A logger's filters do not apply to records its children pass up, so each
+    child gets the filter itself (and takes WARNING as its level).
+    """
+    names = [n for n in logging.root.manager.loggerDict if n.startswith(tuple(f"{p}." for p in prefixes))]
+    for name in [*prefixes, *names]:
+        quiet_logger(name)

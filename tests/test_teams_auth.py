@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from fakes.teams_harness import TeamsHarness, run
+from fakes.teams_harness import MIRROR, TeamsHarness, run
 from fakes.teams_keys import APP_ID, KeyServer, new_key
 
 from adapters.serve import ADAPTERS_KEY
@@ -48,6 +48,21 @@ def test_when_the_token_is_good_then_the_activity_runs_and_replies_carry_the_bot
         assert keys.requests.count("/keys") == 1  # fetched once (off the event loop), then cached
 
     run(scenario, auth=keys.settings())
+
+
+def test_when_a_mirrored_channel_message_is_authenticated_then_the_proactive_nudge_is_authorised_too(
+    keys: KeyServer,
+) -> None:
+    async def scenario(h: TeamsHarness) -> None:
+        token = keys.token(h.connector.service_url)
+        risky = h.channel_message("call me on 02 6146 2983")
+        status, _ = await h.send(risky, {"Authorization": f"Bearer {token}"})
+        assert status == 200
+        assert [c.kind for c in h.connector.calls] == ["create_conversation", "send_to_conversation"]
+        assert {c.headers["Authorization"] for c in h.connector.calls} == {f"Bearer {BOT_TOKEN}"}
+        assert h.connector.calls[0].body["bot"]["id"] == risky["recipient"]["id"]
+
+    run(scenario, auth=keys.settings(), THINKTWICE_MIRROR_CHANNELS=MIRROR)
 
 
 BadToken = Callable[[KeyServer, str], str]

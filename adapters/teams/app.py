@@ -35,7 +35,7 @@ from botbuilder.schema import Activity
 from bot.service import Thinktwice
 
 from ..dedupe import Deduper
-from ..logsafe import quiet_logger
+from ..logsafe import quiet_library_loggers
 from ..state import MemoryStateStore, StateStore
 from .chats import PersonalChats
 from .credentials import ReusedCredentialsFactory
@@ -64,8 +64,7 @@ class TeamsAdapter:
     name = "teams"
 
     def __init__(self, bot: Thinktwice, settings: TeamsSettings, *, store: StateStore | None = None) -> None:
-        for name in _LIBRARY_LOGGERS:
-            quiet_logger(name)
+        quiet_library_loggers(*_LIBRARY_LOGGERS)
         self.settings = settings
         # Unauthenticated, anyone who can reach the port could make the bot post to any serviceUrl.
         self.loopback_only = not settings.authenticated
