@@ -124,3 +124,20 @@ def test_when_more_chats_are_remembered_than_fit_then_the_oldest_are_forgotten()
         "ref-c",
         2,
     )
+
+
+def test_when_msrest_is_sped_up_then_its_retry_codes_are_unchanged() -> None:
+    from msrest.universal_http.requests import ClientRetryPolicy
+
+    from adapters.teams.msrest_speedup import speed_up_retry_policy
+
+    original = ClientRetryPolicy.safe_codes
+    try:
+        ClientRetryPolicy.safe_codes = list(original)  # type: ignore[assignment]
+        before = ClientRetryPolicy()().status_forcelist
+        speed_up_retry_policy()
+        speed_up_retry_policy()
+        assert isinstance(ClientRetryPolicy.safe_codes, frozenset)
+        assert ClientRetryPolicy()().status_forcelist == before
+    finally:
+        ClientRetryPolicy.safe_codes = original

@@ -42,6 +42,7 @@ from .credentials import ReusedCredentialsFactory
 from .deps import Deps
 from .handler import TeamsBot
 from .mirror import ChannelDirectory
+from .msrest_speedup import speed_up_retry_policy
 from .settings import TeamsSettings
 from .signing_keys import SigningKeys
 from .validation import activity_problem, delivery_key
@@ -65,6 +66,7 @@ class TeamsAdapter:
 
     def __init__(self, bot: Thinktwice, settings: TeamsSettings, *, store: StateStore | None = None) -> None:
         quiet_library_loggers(*_LIBRARY_LOGGERS)
+        speed_up_retry_policy()
         self.settings = settings
         # Unauthenticated, anyone who can reach the port could make the bot post to any serviceUrl.
         self.loopback_only = not settings.authenticated
