@@ -74,6 +74,8 @@ def _adapters(
         adapters.append(TeamsAdapter(bot, teams))
     else:
         missing += [*teams.missing(), *teams.problems]
+        if teams.app_id:  # meant to be on: say why it is not, even if Slack runs
+            logger.warning("Teams is not served: %s", "; ".join([*teams.problems, *teams.missing()]))
     return adapters, missing
 
 

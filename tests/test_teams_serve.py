@@ -97,3 +97,11 @@ def test_when_nothing_is_configured_then_serve_names_the_teams_variable_too(
 ) -> None:
     assert run_server(_bot(), port=None, slack_socket=False, env={}) == 2
     assert "MicrosoftAppId" in capsys.readouterr().err
+
+
+def test_when_teams_is_half_configured_then_a_warning_says_what_is_missing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    env = {"MicrosoftAppId": APP["MicrosoftAppId"], "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    assert "/api/messages" not in _paths(env)
+    assert "MicrosoftAppPassword" in caplog.text and "MicrosoftAppTenantId" in caplog.text

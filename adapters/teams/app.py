@@ -18,7 +18,6 @@ Framework's own variables (settings.py). Nothing logged here carries text.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,8 +43,8 @@ from .handler import TeamsBot
 from .mirror import ChannelDirectory
 from .msrest_speedup import speed_up_retry_policy
 from .settings import TeamsSettings
-from .signing_keys import SigningKeys
-from .validation import activity_problem, delivery_key
+from .signing_keys import SigningKeys, metadata_urls
+from .validation import delivery_key, parse_activity
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ class TeamsAdapter:
             ),
         )
         self.cloud = CloudAdapter(self.auth)
-        self.signing_keys = SigningKeys(settings.openid_metadata_urls()) if settings.authenticated else None
+        self.signing_keys = SigningKeys(metadata_urls(settings)) if settings.authenticated else None
         self.deps = Deps(
             bot=bot,
             cloud=self.cloud,
@@ -119,43 +118,13 @@ class TeamsAdapter:
     # -- POST /api/messages ----------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.Response:
         raw = await request.read()
-        try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            logger.warning("rejected a Teams request: not JSON (%d bytes)", len(raw))
-            return web.json_response({"error": "malformed body"}, status=400)
-        problem = activity_problem(body)
-        activity = None
-        if problem is None:
-            try:
-                activity = Activity().deserialize(body)
-            except Exception as exc:  # msrest refuses a field of the wrong type
-                problem = f"cannot be read as an activity ({type(exc).__name__})"
-        if problem is not None or activity is None:
+        activity, problem = parse_activity(raw)
+        if activity is None:
             logger.warning("rejected a Teams request: %s (%d bytes)", problem, len(raw))
             return web.json_response({"error": "malformed activity"}, status=400)
-
-        auth_header = request.headers.get("Authorization", "")
-        if self.settings.authenticated and not auth_header:
-            logger.warning("rejected a Teams %s activity: no token", _kind(activity))
-            return web.json_response({"error": "unauthorized"}, status=401)
-        if not self.settings.authenticated and not _on_loopback(str(activity.service_url)):
-            logger.warning(
-                "rejected a Teams %s activity in dev mode: serviceUrl not on loopback", _kind(activity)
-            )
-            return web.json_response({"error": "dev mode replies to loopback only"}, status=403)
-        try:
-            if self.signing_keys is not None:
-                await self.signing_keys.before_validation(auth_header)
-            authenticated = await self.auth.authenticate_request(activity, auth_header)
-        except (
-            Exception
-        ) as exc:  # PermissionError, and whatever a forged or garbled token makes the SDK raise
-            logger.warning(
-                "rejected a Teams %s activity: invalid token (%s)", _kind(activity), type(exc).__name__
-            )
-            return web.json_response({"error": "unauthorized"}, status=401)
-
+        authenticated = await self._authenticate(activity, request.headers.get("Authorization", ""))
+        if isinstance(authenticated, web.Response):
+            return authenticated
         key = delivery_key(activity)
         if key is not None and not await self.deps.deduper.first_delivery("teams", key):
             logger.info("dropped a redelivered Teams %s activity", _kind(activity))
@@ -166,6 +135,29 @@ class TeamsAdapter:
             logger.error("could not handle a Teams %s activity: %s", _kind(activity), type(exc).__name__)
             return web.json_response({"error": "internal error"}, status=500)
         return _response(invoke_response)
+
+    async def _authenticate(self, activity: Activity, auth_header: str) -> Any:
+        """botframework-connector's AuthenticateRequestResult for this activity, or the 401/403 to answer."""
+        if not self.settings.authenticated:
+            if not _on_loopback(str(activity.service_url)):
+                logger.warning(
+                    "rejected a Teams %s activity in dev mode: serviceUrl off loopback", _kind(activity)
+                )
+                return web.json_response({"error": "dev mode replies to loopback only"}, status=403)
+            # Dev mode validates nothing: a stray header must not send the connector fetching keys.
+            auth_header = ""
+        elif not auth_header:
+            logger.warning("rejected a Teams %s activity: no token", _kind(activity))
+            return web.json_response({"error": "unauthorized"}, status=401)
+        try:
+            if self.signing_keys is not None:
+                await self.signing_keys.before_validation(auth_header)
+            return await self.auth.authenticate_request(activity, auth_header)
+        except Exception as exc:  # PermissionError, or whatever a forged or garbled token makes the SDK raise
+            logger.warning(
+                "rejected a Teams %s activity: invalid token (%s)", _kind(activity), type(exc).__name__
+            )
+            return web.json_response({"error": "unauthorized"}, status=401)
 
 
 def _response(invoke_response: InvokeResponse | None) -> web.Response:

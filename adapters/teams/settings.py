@@ -36,11 +36,6 @@ ENDPOINT_VARIABLES = (
     "OAUTH_URL",
     "CALLER_ID",
 )
-# What the public cloud uses when no override is given (botframework-connector's AuthenticationConstants).
-PUBLIC_OPENID_METADATA_URLS = (
-    "https://login.botframework.com/v1/.well-known/openidconfiguration",
-    "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
-)
 
 
 @dataclass(frozen=True)
@@ -98,18 +93,6 @@ class TeamsSettings:
 
     def configured(self) -> bool:
         return self.enabled and not self.missing() and not self.problems
-
-    def openid_metadata_urls(self) -> tuple[str, ...]:
-        """Where incoming tokens' signing keys are published (so they can be fetched off the event loop)."""
-        overrides = tuple(
-            self.endpoints[name]
-            for name in (
-                "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL",
-                "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL",
-            )
-            if name in self.endpoints
-        )
-        return overrides or PUBLIC_OPENID_METADATA_URLS
 
     def bot_framework_configuration(self) -> SimpleNamespace:
         """The object ConfigurationBotFrameworkAuthentication reads its settings from, by attribute."""

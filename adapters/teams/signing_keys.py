@@ -21,7 +21,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
-from botframework.connector.auth import JwtTokenExtractor
+from botframework.connector.auth import AuthenticationConstants, GovernmentConstants, JwtTokenExtractor
+
+from .settings import TeamsSettings
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,20 @@ FETCH_TIMEOUT_SECONDS = 10.0
 MAX_AGE = timedelta(hours=12)
 # A token naming an unknown key triggers a refresh at most this often (tokens are cheap to forge).
 UNKNOWN_KEY_RETRY_SECONDS = 300.0
+
+
+def metadata_urls(settings: TeamsSettings) -> tuple[str, ...]:
+    """The OpenID metadata documents the connector will validate tokens against, for these settings."""
+    names = ("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL")
+    overrides = tuple(settings.endpoints[name] for name in names if name in settings.endpoints)
+    if overrides:
+        return overrides
+    cloud = (
+        GovernmentConstants
+        if settings.endpoints.get("CHANNEL_SERVICE") == GovernmentConstants.CHANNEL_SERVICE
+        else AuthenticationConstants
+    )
+    return (cloud.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL, cloud.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL)
 
 
 def _get_json(url: str) -> Any:

@@ -8,6 +8,7 @@ a body without them is a 400.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from botbuilder.schema import Activity
@@ -57,6 +58,21 @@ def activity_problem(body: Any) -> str | None:
     if kind == "invoke" and not isinstance(body.get("value", {}), dict):
         return "invoke value of the wrong type"
     return None
+
+
+def parse_activity(raw: bytes) -> tuple[Activity | None, str | None]:
+    """The request body as an activity, or None and why not (a few words, never the content)."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None, "not JSON"
+    problem = activity_problem(body)
+    if problem is not None:
+        return None, problem
+    try:
+        return Activity().deserialize(body), None
+    except Exception as exc:  # msrest refuses a field of the wrong type (a timestamp that is not a time)
+        return None, f"cannot be read as an activity ({type(exc).__name__})"
 
 
 def delivery_key(activity: Activity) -> str | None:
