@@ -11,6 +11,7 @@ replaced by a fixed token, which the fake connector must then receive.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 from fakes.teams_harness import MIRROR, TeamsHarness, run
@@ -26,6 +27,14 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeyServer]:
     monkeypatch.setattr(
         "botframework.connector.auth.MicrosoftAppCredentials.get_access_token",
         lambda self, force_refresh=False: BOT_TOKEN,
+    )
+
+    def blocking_fetch(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the connector fetched signing keys itself, on the event loop")
+
+    # The connector's own (blocking) refresh must never be needed: thinktwice keeps its cache fresh.
+    monkeypatch.setattr(
+        "botframework.connector.auth.jwt_token_extractor.requests", SimpleNamespace(get=blocking_fetch)
     )
     with KeyServer() as server:
         yield server

@@ -109,7 +109,11 @@ async def _send_privately(
         sent.append(await post(proactive, message, "private nudge"))
 
     try:
-        await deps.cloud.continue_conversation(reference, send, bot_app_id=deps.app_id)
+        # Bounded as a whole too: getting the connector's token may wait on Entra ID.
+        await asyncio.wait_for(
+            deps.cloud.continue_conversation(reference, send, bot_app_id=deps.app_id),
+            2 * SEND_TIMEOUT_SECONDS,
+        )
     except Exception as exc:  # no connector for the reference's service URL, say
         logger.warning("Teams private nudge failed: %s", describe(exc))
         return False
