@@ -105,8 +105,7 @@ class TeamsAdapter:
         }
 
     async def _start(self, _: web.Application) -> None:
-        if self.warning:
-            logger.warning(self.warning)
+        # (The dev-mode warning is printed by `serve` itself, so that no logging setup can hide it.)
         if self.signing_keys is not None:  # so the first request does not wait for the keys
             self._warming = asyncio.create_task(self.signing_keys.warm())
 
