@@ -88,6 +88,17 @@ def test_when_help_is_asked_then_the_commands_are_explained(text: str) -> None:
     run(scenario)
 
 
+def test_when_help_comes_with_more_words_then_it_is_a_question() -> None:
+    async def scenario(h: TeamsHarness) -> None:
+        assert h.bot is not None
+        question = "help me decide whether I can use my work email for linkedin"
+        await h.send(h.personal_message(question))
+        (reply,) = h.connector.sent()
+        assert h.bot.ask(question).text in reply.text
+
+    run(scenario)
+
+
 def test_when_the_bot_is_mentioned_in_a_channel_then_the_mention_is_stripped_and_the_answer_is_threaded() -> (
     None
 ):

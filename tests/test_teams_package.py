@@ -106,6 +106,7 @@ def test_when_the_package_is_built_then_the_zip_holds_the_three_files_with_the_i
         (lambda m: m["name"].update(short="x" * 31), "name is too long"),
         (lambda m: m["icons"].update(color="outline.png"), "color icon must be 192x192"),
         (lambda m: m.update(id="not-a-guid"), "not a GUID"),
+        (lambda m: m["developer"].update(privacyUrl="http://example.gov.au/p"), "must be https"),
     ],
 )
 def test_when_the_manifest_breaks_a_teams_rule_then_the_problem_is_named(change: Any, problem: str) -> None:

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 PERSONAL = "personal"
 CHANNEL = "channel"
-_COMMAND_WORD = re.compile(r"^/?([A-Za-z]+)\b\s*(.*)$", re.DOTALL)
+_COMMAND_WORD = re.compile(r"^/?([A-Za-z]+)\b[\s:]*(.*)$", re.DOTALL)
 _CHANNEL_EVENTS = frozenset({"channelCreated", "channelRenamed", "channelRestored"})
 _PRIVATE_ONLY = (
     "Post checks are private: send me checkpost in a personal chat, "
@@ -80,6 +80,8 @@ async def _help(deps: Deps, context: TurnContext, _: str, private: bool) -> None
 
 Command = Callable[[Deps, TurnContext, str, bool], Awaitable[None]]
 COMMANDS: dict[str, Command] = {"checkpost": _checkpost, "help": _help}
+# Commands that take no text: "help me decide whether I can post this" is a question, not `help`.
+_BARE_COMMANDS = frozenset({"help"})
 
 
 async def _review(deps: Deps, context: TurnContext, draft: str) -> None:
@@ -113,9 +115,10 @@ async def _answer(deps: Deps, context: TurnContext, question: str) -> None:
 async def _converse(deps: Deps, context: TurnContext, text: str, *, private: bool) -> None:
     """A command if the first word names one, else a question."""
     match = _COMMAND_WORD.match(text)
-    command = COMMANDS.get(match.group(1).lower()) if match else None
-    if command is not None and match is not None:
-        await command(deps, context, match.group(2), private)
+    word, rest = (match.group(1).lower(), match.group(2)) if match else ("", "")
+    command = COMMANDS.get(word)
+    if command is not None and not (word in _BARE_COMMANDS and rest.strip()):
+        await command(deps, context, rest, private)
     elif text.strip():
         await _answer(deps, context, text)
     else:

@@ -26,6 +26,7 @@ DEFAULT_OUTPUT = "thinktwice-teams.zip"
 MANIFEST = "manifest.json"
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32)}
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+_DEVELOPER_URLS = ("websiteUrl", "privacyUrl", "termsOfUseUrl")
 _REQUIRED = ("manifestVersion", "version", "id", "developer", "name", "description", "icons", "accentColor")
 
 
@@ -71,6 +72,10 @@ def manifest_problems(manifest: dict[str, Any], files: dict[str, bytes]) -> list
         problems.append("the manifest version is not MAJOR.MINOR.PATCH")
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", str(manifest["accentColor"])):
         problems.append("accentColor is not a #RRGGBB colour")
+    if len(str(manifest["developer"].get("name", ""))) > 32:
+        problems.append("the developer name is too long (32)")
+    if not all(str(manifest["developer"].get(k, "")).startswith("https://") for k in _DEVELOPER_URLS):
+        problems.append("the developer's website, privacy and terms URLs must be https")
     name, description = manifest["name"], manifest["description"]
     if len(name.get("short", "")) > 30 or len(name.get("full", "")) > 100:
         problems.append("the app name is too long (30 short, 100 full)")
