@@ -5,10 +5,12 @@
     GET  /metrics        Prometheus text format (adapters/metrics.py)
     POST /slack/events   Slack events, commands, interactivity (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)
     (Socket Mode)        --slack-socket with SLACK_APP_TOKEN: Slack over an outbound websocket instead
+    POST /api/messages   Teams activities (MicrosoftAppId and friends; or dev mode, loopback only)
 
 Each platform is a `WebAdapter`: it adds its routes and start-up/clean-up hooks
-to the one web application. Teams (`/api/messages`) joins the list in
-`_adapters` in a later issue; nothing else here needs to change.
+to the one web application. An adapter with `loopback_only` set (Teams in dev
+mode, unauthenticated) makes the server listen on 127.0.0.1 only, and its
+`warning` is printed at start-up.
 
 Operations (`_operations`, `_serve`): metrics and readiness on every app;
 for the real server also JSON or text logs, SIGHUP to reload the rulebooks
@@ -45,6 +47,7 @@ from .state import MemoryStateStore, StateStore
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 3978
+LOOPBACK = "127.0.0.1"
 EXIT_OK = 0
 EXIT_USAGE = 2
 # How long requests in flight may take to finish after SIGTERM before they are cut off.
@@ -81,7 +84,7 @@ def build_state_store(config: Config) -> StateStore:
 
 
 def _adapters(
-    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool, store: StateStore
+    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool, store: StateStore, teams_dev: bool = False
 ) -> tuple[list[WebAdapter], list[str]]:
     """The adapters the environment configures, and the variables missing for the ones it does not."""
     adapters: list[WebAdapter] = []
@@ -96,8 +99,23 @@ def _adapters(
             missing += settings.missing(socket=slack_socket)
     else:
         missing += ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN" if slack_socket else "SLACK_SIGNING_SECRET"]
-    # Teams: a later issue appends its adapter here (MicrosoftAppId/MicrosoftAppPassword).
+    from .teams.settings import TeamsSettings  # no botbuilder import until Teams is configured
+
+    teams = TeamsSettings.from_env(env, dev=teams_dev)
+    if teams.configured():
+        from .teams.app import TeamsAdapter
+
+        adapters.append(TeamsAdapter(bot, teams, store=store))
+    else:
+        missing += [*teams.missing(), *teams.problems]
+        if teams.app_id:  # meant to be on: say why it is not, even if Slack runs
+            logger.warning("Teams is not served: %s", "; ".join([*teams.problems, *teams.missing()]))
     return adapters, missing
+
+
+def _loopback_only(adapters: list[WebAdapter]) -> bool:
+    """Does any adapter accept unauthenticated requests (Teams dev mode), so that only this host may call?"""
+    return any(getattr(a, "loopback_only", False) for a in adapters)
 
 
 def _operations(web_app: web.Application, bot: Thinktwice) -> None:
@@ -164,14 +182,16 @@ def _manage_store(web_app: web.Application, store: StateStore) -> None:
     web_app.on_cleanup.append(close_store)
 
 
-def build_web_app(bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool = False) -> web.Application:
+def build_web_app(
+    bot: Thinktwice, env: Mapping[str, str], *, slack_socket: bool = False, teams_dev: bool = False
+) -> web.Application:
     """The server's application for these settings (tests start it on loopback).
 
     The adapters it mounts are in `web_app[ADAPTERS_KEY]`, by name, and the state store they share
     is `web_app[STORE_KEY]`.
     """
     store = build_state_store(bot.config)
-    adapters, _ = _adapters(bot, env, slack_socket=slack_socket, store=store)
+    adapters, _ = _adapters(bot, env, slack_socket=slack_socket, store=store, teams_dev=teams_dev)
     return _web_app(bot, adapters, store)
 
 
@@ -182,6 +202,7 @@ def run_server(
     slack_socket: bool,
     env: Mapping[str, str],
     log_format: str | None = None,
+    teams_dev: bool = False,
 ) -> int:
     """Serve until interrupted; 2, after naming the missing variables, when nothing is configured."""
     try:
@@ -190,7 +211,7 @@ def run_server(
         sys.stderr.write(f"thinktwice serve: {exc}\n")
         return EXIT_USAGE
     store = build_state_store(bot.config)
-    adapters, missing = _adapters(bot, env, slack_socket=slack_socket, store=store)
+    adapters, missing = _adapters(bot, env, slack_socket=slack_socket, store=store, teams_dev=teams_dev)
     if not adapters:
         sys.stderr.write(
             "thinktwice serve: no chat platform is configured; set "
@@ -207,22 +228,28 @@ def run_server(
         port = int(raw) if raw else DEFAULT_PORT
     configure_logging(chosen_format, level)
     web_app = _web_app(bot, adapters, store)
+    host = LOOPBACK if _loopback_only(adapters) else None
+    for warning in filter(None, (getattr(a, "warning", None) for a in adapters)):
+        sys.stderr.write(f"\n{warning}\n\n")
     names = ", ".join(f"{a.name} ({a.status().get('mode', 'on')})" for a in adapters)
+    where = f"{host}:{port}" if host else f"port {port}"
     state = "shared state on Redis" if bot.config.redis_url else "in-process state"
     print(
-        f"thinktwice serving {names} on port {port} with the {bot.config.profile} profile and {state}",
+        f"thinktwice serving {names} on {where} with the {bot.config.profile} profile and {state}",
         flush=True,
     )
-    return _serve(web_app, bot, port)
+    return _serve(web_app, bot, port, host)
 
 
-def _serve(web_app: web.Application, bot: Thinktwice, port: int) -> int:
+def _serve(web_app: web.Application, bot: Thinktwice, port: int, host: str | None = None) -> int:
     """Run until SIGTERM or SIGINT, then stop gracefully; SIGHUP reloads the rulebooks meanwhile."""
     install_reload(web_app, bot, pid_file(bot.config.data_dir, port))
     try:
         # handle_signals: SIGTERM/SIGINT end run_app through its clean-up, which closes the port first,
         # then waits up to shutdown_timeout for the requests in flight, then runs on_cleanup.
-        web.run_app(web_app, port=port, print=None, handle_signals=True, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        web.run_app(
+            web_app, host=host, port=port, print=None, handle_signals=True, shutdown_timeout=SHUTDOWN_TIMEOUT
+        )
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     except OSError as exc:  # the port is taken, or not ours to bind

@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json"),
         help="log lines as text or one JSON object each (default $THINKTWICE_LOG_FORMAT or text)",
     )
+    p.add_argument(
+        "--teams-dev",
+        action="store_true",
+        help="Teams without MicrosoftAppId: unauthenticated (Bot Framework Emulator), loopback only",
+    )
     sub.add_parser(
         "start", parents=[common], help="serve when Slack or Teams is configured, else the console"
     )
@@ -101,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", parents=[common], help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=_Parser)
     config_sub.add_parser("show", parents=[common], help="print the effective configuration, secrets masked")
+
+    p = sub.add_parser(
+        "teams-package", parents=[common], help="write the Teams app package (a zip to upload)"
+    )
+    p.add_argument("--app-id", required=True, metavar="ID", help="the Azure Bot's Microsoft App ID (a GUID)")
+    p.add_argument("--output", metavar="FILE", help="where to write it (default thinktwice-teams.zip)")
 
     p = sub.add_parser("ingest", parents=[common], help="add an organisation's policy document to a profile")
     p.add_argument("path", help="a .txt, .md or .docx document")
@@ -383,6 +394,25 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_teams_package(args: argparse.Namespace) -> int:
+    # The packaging module imports no botbuilder (adapters/teams/__init__.py imports nothing).
+    from adapters.teams.package import DEFAULT_OUTPUT, PackageError, write_package
+
+    output = Path(args.output or DEFAULT_OUTPUT)
+    try:
+        summary = write_package(args.app_id, output)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.format == "json":
+        _emit({"ok": True, "output": str(output), **summary}, sys.stdout)
+    else:
+        sys.stdout.write(
+            f"wrote {output} (app {summary['app_id']}, version {summary['version']}); "
+            "upload it in Teams admin center > Manage apps > Upload new app\n"
+        )
+    return EXIT_OK
+
+
 def _platforms_configured(env: dict[str, str]) -> list[str]:
     found = []
     if env.get("SLACK_BOT_TOKEN") and (env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")):
@@ -402,6 +432,7 @@ def cmd_serve(bot: Thinktwice, args: argparse.Namespace) -> int:
         slack_socket=args.slack_socket,
         env=dict(os.environ),
         log_format=getattr(args, "log_format", None),
+        teams_dev=getattr(args, "teams_dev", False),
     )
 
 
@@ -458,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return EXIT_OK
+        if args.command == "teams-package":  # needs neither the configuration nor the rulebooks
+            return cmd_teams_package(args)
         config = load_config()
         if args.command == "rules":
             if args.rules_command == "reload":

@@ -13,25 +13,10 @@ from __future__ import annotations
 
 import logging
 
-# Payload-bearing fragments in Bolt/SDK messages: dict reprs, JSON, `body: ...`.
-_PAYLOAD_MARKERS = ("{", "body:", "body=", "payload")
+from ..logsafe import REDACT_PAYLOADS as _FILTER
+from ..logsafe import RedactPayloads
 
-
-class RedactPayloads(logging.Filter):
-    """Drop library chatter below WARNING; cut any payload out of what is left."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING:
-            return False
-        message = record.getMessage()
-        cut = min((i for i in (message.find(m) for m in _PAYLOAD_MARKERS) if i >= 0), default=-1)
-        if cut >= 0:
-            record.msg = message[:cut].rstrip() + " [payload withheld]"
-            record.args = None
-        return True
-
-
-_FILTER = RedactPayloads()
+__all__ = ["RedactPayloads", "quiet_library_loggers", "quiet_logger"]
 
 
 def quiet_logger(name: str) -> logging.Logger:

@@ -15,11 +15,11 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from fnmatch import fnmatchcase
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from ..channels import MirrorPatterns
 from ..state import MemoryStateStore, StateStore
 from .webapi import call
 
@@ -60,15 +60,13 @@ class MirrorDirectory:
         store: StateStore | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        patterns = [p.strip() for p in patterns if p.strip()]
-        self.ids = frozenset(p for p in patterns if _is_channel_id(p))
-        self.globs = tuple(p.lstrip("#").lower() for p in patterns if not _is_channel_id(p))
+        self.patterns = MirrorPatterns(patterns, _is_channel_id)
         self.client = client
         self.store: StateStore = store if store is not None else MemoryStateStore(clock=clock)
         self._pending: dict[str, asyncio.Future[bool]] = {}
 
     async def is_mirrored(self, channel: str) -> bool:
-        if channel in self.ids:
+        if self.patterns.matches_id(channel):
             return True
         cached = await self.store.get_map(_cache_key(channel))
         if cached is not None and "mirrored" in cached:
@@ -102,7 +100,7 @@ class MirrorDirectory:
         if info.get("is_im") or info.get("is_mpim"):
             return False, CACHE_SECONDS
         name = str(info.get("name") or "").lower()
-        if name and any(fnmatchcase(name, glob) for glob in self.globs):
+        if self.patterns.matches_name(name):
             return True, CACHE_SECONDS
         about = " ".join(str((info.get(k) or {}).get("value") or "") for k in ("topic", "purpose"))
         return says_it_mirrors(about), CACHE_SECONDS

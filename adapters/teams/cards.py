@@ -1,0 +1,258 @@
+"""Adaptive Cards for every reply: the review, the draft box, answers, nudges and help.
+
+Pure functions of core results returning plain dicts (card JSON), so they are
+easy to test and nothing here depends on botbuilder. Every card carries a
+`fallbackText` that stands on its own (what clients that cannot draw the card,
+and notifications, show). Words that came from a person (a draft, an excerpt, a
+rewrite) go into `TextRun`s, which Teams never reads as markdown, so a draft
+cannot turn into links or formatting in its own review.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.render import answer_text, citation_label
+from bot.types import Answer, Citation, Finding, Nudge, Profile, Verdict
+
+from .text import clip
+
+Card = dict[str, Any]
+Element = dict[str, Any]
+
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+# The Action.Submit data that marks a draft sent from one of our cards.
+SUBMIT_MARKER = {"thinktwice": "checkpost"}
+DRAFT_INPUT = "draft"
+MAX_DRAFT_CHARS = 4000
+
+# Teams refuses messages over about 28 KB: cap what one card shows.
+MAX_FINDINGS_SHOWN = 12
+EXCERPT_LIMIT = 300
+CONTEXT_CHARS = 40
+SUGGESTION_LIMIT = 4000
+
+_HEADLINE = {
+    "ok": ("good", "OK to post", "nothing in this draft conflicts with the {policy} policy."),
+    "caution": ("warning", "Caution", "review this draft against the {policy} policy before you post it."),
+    "stop": ("attention", "Stop", "do not post this as written: it breaks the {policy} policy."),
+}
+_SEVERITY = {"stop": "must change", "caution": "worth a second look"}
+
+
+# -- building blocks -----------------------------------------------------------------------------------
+def card(body: list[Element], *, fallback: str, actions: list[Element] | None = None) -> Card:
+    content: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "fallbackText": fallback,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if actions:
+        content["actions"] = actions
+    return content
+
+
+def attachment(content: Card) -> dict[str, Any]:
+    return {"contentType": CONTENT_TYPE, "content": content}
+
+
+def _text(text: str, **style: Any) -> Element:
+    """Our own words (may use the card's markdown subset)."""
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _runs(*runs: Element, **style: Any) -> Element:
+    return {"type": "RichTextBlock", "inlines": list(runs), **style}
+
+
+def _run(text: str, **style: Any) -> Element:
+    """Someone's words, shown exactly: a TextRun is never read as markdown."""
+    return {"type": "TextRun", "text": text, **style}
+
+
+def _subtle(text: str) -> Element:
+    return _text(text, isSubtle=True, size="Small", spacing="Small")
+
+
+def category_label(category: str) -> str:
+    return category.replace("-", " ").capitalize()
+
+
+def _cites(citations: tuple[Citation, ...], profile: Profile) -> str:
+    return (
+        "; ".join(citation_label(c, profile.short_name) for c in citations) or f"{profile.short_name} policy"
+    )
+
+
+# -- the review ----------------------------------------------------------------------------------------
+def review_summary(verdict: Verdict, profile: Profile) -> str:
+    """The review in a sentence or three: the fallback text and the notification."""
+    _, word, rest = _HEADLINE[verdict.level]
+    lines = [f"{word}: {rest.format(policy=profile.short_name)}"]
+    if verdict.findings:
+        n = len(verdict.findings)
+        found = ", ".join(dict.fromkeys(category_label(f.category).lower() for f in verdict.findings))
+        lines.append(f"{n} finding{'s' if n != 1 else ''}: {found}.")
+        lines.append(
+            "A suggested rewrite is included."
+            if verdict.suggestion
+            else "There is no safe rewrite for this one."
+        )
+    return " ".join(lines)
+
+
+def _squash(text: str) -> str:
+    """Runs of whitespace (newlines included) as one space, edges kept."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _excerpt(finding: Finding, text: str) -> Element:
+    """The finding's words, highlighted, with a little of the draft either side."""
+    left = max(0, finding.start - CONTEXT_CHARS)
+    right = min(len(text), finding.end + CONTEXT_CHARS)
+    before = ("…" if left > 0 else "") + _squash(text[left : finding.start]).lstrip()
+    after = _squash(text[finding.end : right]).rstrip() + ("…" if right < len(text) else "")
+    inlines = [_run(clip(_squash(finding.excerpt), EXCERPT_LIMIT), highlight=True, weight="Bolder")]
+    if before:
+        inlines.insert(0, _run(before))
+    if after:
+        inlines.append(_run(after))
+    return _runs(*inlines)
+
+
+def _finding(i: int, finding: Finding, text: str, profile: Profile) -> Element:
+    whole_post = finding.start == 0 and finding.end == len(text) and len(text) > 80
+    items: list[Element] = [
+        _text(f"{i}. {category_label(finding.category)} ({_SEVERITY[finding.severity]})", weight="Bolder")
+    ]
+    if not whole_post:
+        items.append(_excerpt(finding, text))
+    items.append(_runs(_run(finding.explanation)))
+    items.append(_subtle(f"Policy: {_cites(finding.citations, profile)} · rule {finding.rule}"))
+    return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def review_card(text: str, verdict: Verdict, profile: Profile) -> Card:
+    color, word, rest = _HEADLINE[verdict.level]
+    body: list[Element] = [
+        _text(
+            f"{word}: {rest.format(policy=profile.short_name)}", weight="Bolder", color=color, size="Medium"
+        )
+    ]
+    shown = verdict.findings[:MAX_FINDINGS_SHOWN]
+    body.extend(_finding(i, f, text, profile) for i, f in enumerate(shown, 1))
+    if len(verdict.findings) > len(shown):
+        body.append(_subtle(f"…and {len(verdict.findings) - len(shown)} more findings not shown."))
+    if verdict.suggestion:
+        body.append(_text("Suggested rewrite", weight="Bolder", separator=True, spacing="Medium"))
+        body.append(
+            {
+                "type": "Container",
+                "style": "emphasis",
+                "items": [_runs(_run(clip(verdict.suggestion, SUGGESTION_LIMIT)))],
+            }
+        )
+    elif verdict.findings:
+        body.append(_subtle("No safe rewrite: this one is better not posted."))
+    return card(body, fallback=review_summary(verdict, profile))
+
+
+# -- the draft box (personal chat `checkpost` alone, and the message extension's task module) --------------
+def draft_card(profile: Profile, draft: str = "") -> Card:
+    return card(
+        [
+            _text("Check a post before you make it", weight="Bolder"),
+            _subtle(f"Checked against the {profile.short_name} policy. Only you see the result."),
+            {
+                "type": "Input.Text",
+                "id": DRAFT_INPUT,
+                "label": "Your draft post",
+                "isMultiline": True,
+                "maxLength": MAX_DRAFT_CHARS,
+                "placeholder": "Paste or type the post you are thinking of making",
+                "value": clip(draft, MAX_DRAFT_CHARS),
+                "isRequired": True,
+                "errorMessage": "Paste or type a draft to check.",
+            },
+        ],
+        fallback="Paste or type the post you are thinking of making, then choose Check.",
+        actions=[{"type": "Action.Submit", "title": "Check", "data": dict(SUBMIT_MARKER)}],
+    )
+
+
+# -- answers, nudges, help, errors -----------------------------------------------------------------------
+def answer_card(answer: Answer, profile: Profile) -> Card:
+    body: list[Element] = [_runs(_run(answer.text))]
+    if answer.citations:
+        body.append(_subtle("Source: " + _cites(answer.citations, profile)))
+    if answer.abstained and answer.contact:
+        body.append(_text(f"Ask a person: {answer.contact}", spacing="Small"))
+    return card(body, fallback=answer_text(answer).strip())
+
+
+def unavailable_sentence(profile: Profile) -> str:
+    return f"Sorry, I can't answer questions just now. Please ask {profile.contact}."
+
+
+def nudge_text(nudge: Nudge, profile: Profile) -> str:
+    return nudge.message or f"Please check this message against the {profile.short_name} social media policy."
+
+
+_PRIVATE_OPENING = re.compile(r"^Just a quiet heads-up, only you can see this: your message in this channel")
+
+
+def thread_nudge_text(nudge: Nudge, profile: Profile) -> str:
+    """The reminder for the fallback, a threaded reply others can see: it must not claim to be private."""
+    return _PRIVATE_OPENING.sub("A quick heads-up: your message", nudge_text(nudge, profile))
+
+
+def nudge_card(nudge: Nudge, profile: Profile) -> Card:
+    message = nudge_text(nudge, profile).replace(
+        "your message in this channel", "your message in a channel that is mirrored to Yammer or Lync", 1
+    )
+    body = [_text(message)]
+    if nudge.citations:
+        body.append(_subtle("Policy: " + _cites(nudge.citations, profile)))
+    return card(body, fallback=message)
+
+
+def help_lines(profile: Profile) -> list[str]:
+    return [
+        f"Check a post before you make it ({profile.short_name} social media policy):",
+        "- **checkpost** followed by your draft checks it; only you see the result.",
+        "- **checkpost** on its own opens a box for longer drafts.",
+        "- **Check post** in the message box's … menu, or in any message's … menu, checks that text.",
+        "- Anything else you send me here is a question about the policy.",
+        "- **help** shows this again.",
+    ]
+
+
+def help_card(profile: Profile, nudge_categories: tuple[str, ...]) -> Card:
+    lines = help_lines(profile)
+    watched = ", ".join(category_label(c).lower() for c in nudge_categories)
+    body = [
+        _text(lines[0], weight="Bolder"),
+        _text("\n".join(lines[1:])),
+        _subtle(
+            "In channels mirrored to Yammer or Lync I send you a private reminder if a message "
+            f"looks like it includes {watched}."
+        ),
+        _subtle(f"Questions the policy doesn't answer: {profile.contact}"),
+    ]
+    fallback = (
+        f"How to use thinktwice ({profile.short_name} policy): send checkpost followed by your draft; "
+        "send checkpost alone for a larger box; use Check post from a message's menu; "
+        "or send me a question."
+    )
+    return card(body, fallback=fallback)
+
+
+def sentence(text: str) -> str:
+    """An error's text as a sentence: capital first, full stop last."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
