@@ -33,8 +33,10 @@ from botbuilder.schema import Activity
 
 from bot.service import Thinktwice
 
+from ..auditing import AUDIT_KEY
 from ..dedupe import Deduper
 from ..logsafe import quiet_library_loggers
+from ..metrics import METRICS_KEY
 from ..state import MemoryStateStore, StateStore
 from .chats import PersonalChats
 from .credentials import ReusedCredentialsFactory
@@ -92,6 +94,8 @@ class TeamsAdapter:
 
     # -- the web server's view of the adapter ------------------------------------------------------------
     def register(self, web_app: web.Application) -> None:
+        self.deps.metrics = web_app.get(METRICS_KEY, self.deps.metrics)
+        self.deps.audit = web_app.get(AUDIT_KEY, self.deps.audit)
         web_app.router.add_post(MESSAGES_PATH, self.handle)
         web_app.on_startup.append(self._start)
         web_app.on_cleanup.append(self._stop)
@@ -127,10 +131,13 @@ class TeamsAdapter:
         key = delivery_key(activity)
         if key is not None and not await self.deps.deduper.first_delivery("teams", key):
             logger.info("dropped a redelivered Teams %s activity", _kind(activity))
+            self.deps.metrics.event("teams", "redelivery")
             return web.Response(status=200)
+        self.deps.metrics.event("teams", _metric_kind(activity))
         try:
             invoke_response = await self.cloud.process_activity(authenticated, activity, self.handler.on_turn)
         except Exception as exc:  # a handler bug must not take the server down, nor log the activity
+            self.deps.metrics.error("teams", "activity")
             logger.error("could not handle a Teams %s activity: %s", _kind(activity), type(exc).__name__)
             return web.json_response({"error": "internal error"}, status=500)
         return _response(invoke_response)
@@ -174,6 +181,15 @@ def _on_loopback(url: str) -> bool:
         return (urlsplit(url).hostname or "") in LOOPBACK_HOSTS
     except ValueError:
         return False
+
+
+# Activity types counted by name; anything else is "other", so a sender cannot mint new metric series.
+_COUNTED_TYPES = frozenset({"message", "messageUpdate", "invoke", "conversationUpdate", "installationUpdate"})
+
+
+def _metric_kind(activity: Activity) -> str:
+    kind = str(activity.type)
+    return kind if kind in _COUNTED_TYPES else "other"
 
 
 def _kind(activity: Activity) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.render import answer_text, citation_label
 from bot.types import Answer, Citation, Finding, Nudge, Profile, Verdict
 
+from ..dispute import DISPUTE_LABEL, MAX_REASON, DisputeToken, dispute_token
 from .text import clip
 
 Card = dict[str, Any]
@@ -25,6 +26,8 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 # The Action.Submit data that marks a draft sent from one of our cards.
 SUBMIT_MARKER = {"thinktwice": "checkpost"}
+DISPUTE_MARKER = "dispute"  # {"thinktwice": "dispute", "dispute": <token>} from the Send button
+DISPUTE_REASON_INPUT = "disputeReason"
 DRAFT_INPUT = "draft"
 MAX_DRAFT_CHARS = 4000
 
@@ -159,7 +162,47 @@ def review_card(text: str, verdict: Verdict, profile: Profile) -> Card:
         )
     elif verdict.findings:
         body.append(_subtle("No safe rewrite: this one is better not posted."))
-    return card(body, fallback=review_summary(verdict, profile))
+    token = dispute_token(profile.id, (f.rule for f in verdict.findings), "review")
+    actions = [dispute_action(token)] if token is not None else None
+    return card(body, fallback=review_summary(verdict, profile), actions=actions)
+
+
+def dispute_action(token: DisputeToken) -> Element:
+    """ "Not a problem?": opens an optional one-line reason and a Send button, in the card itself.
+
+    The submitted data names the profile and the rules (the token), never the message.
+    """
+    rules = ", ".join(token.rules)
+    return {
+        "type": "Action.ShowCard",
+        "title": DISPUTE_LABEL,
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                _subtle(
+                    f"Tell the integrity team that {rules} flagged something that was fine. Only the rule "
+                    "and the policy are recorded, not your message or your name."
+                ),
+                {
+                    "type": "Input.Text",
+                    "id": DISPUTE_REASON_INPUT,
+                    "label": "Why? (optional, one line)",
+                    "maxLength": MAX_REASON,
+                },
+            ],
+            "actions": [
+                {
+                    "type": "Action.Submit",
+                    "title": "Send",
+                    "data": {"thinktwice": DISPUTE_MARKER, DISPUTE_MARKER: token.encode()},
+                }
+            ],
+        },
+    }
+
+
+def dispute_thanks(token: DisputeToken) -> str:
+    return f"Thanks: noted that {', '.join(token.rules)} flagged something that was fine."
 
 
 # -- the draft box (personal chat `checkpost` alone, and the message extension's task module) --------------
@@ -218,7 +261,8 @@ def nudge_card(nudge: Nudge, profile: Profile) -> Card:
     body = [_text(message)]
     if nudge.citations:
         body.append(_subtle("Policy: " + _cites(nudge.citations, profile)))
-    return card(body, fallback=message)
+    token = dispute_token(profile.id, nudge.rules, "nudge")
+    return card(body, fallback=message, actions=[dispute_action(token)] if token is not None else None)
 
 
 def help_lines(profile: Profile) -> list[str]:

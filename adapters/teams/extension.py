@@ -11,13 +11,15 @@ these functions build as plain dicts. Only the person who invoked it sees it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.errors import InputError
-from bot.service import Thinktwice
 
+from .. import dispute
 from . import cards
+from .deps import Deps
+from .disputes import disputed
 from .text import plain
 
 logger = logging.getLogger(__name__)
@@ -50,14 +52,20 @@ def message_text(value: dict[str, Any]) -> str:
     return plain(content) if isinstance(content, str) else ""
 
 
-def fetch_task(bot: Thinktwice, value: dict[str, Any]) -> dict[str, Any]:
+async def fetch_task(deps: Deps, value: dict[str, Any]) -> dict[str, Any]:
     draft = message_text(value) if value.get("commandContext") == "message" else ""
     logger.info("message extension opened the draft box (%s)", "prefilled" if draft else "empty")
-    return _task(TASK_TITLE, cards.draft_card(bot.profile(), draft))
+    return _task(TASK_TITLE, cards.draft_card(deps.bot.profile(), draft))
 
 
-def submit_action(bot: Thinktwice, value: dict[str, Any]) -> dict[str, Any]:
+async def submit_action(deps: Deps, value: dict[str, Any]) -> dict[str, Any]:
+    bot = deps.bot
     data = value.get("data")
+    if isinstance(data, dict) and data.get("thinktwice") == cards.DISPUTE_MARKER:
+        # "Not a problem?" on the review shown in the task module: record it and close with thanks.
+        await disputed(deps, None, data)
+        token = dispute.decode(data.get(cards.DISPUTE_MARKER))
+        return _message(cards.dispute_thanks(token) if token is not None else "Thanks.")
     draft = data.get(cards.DRAFT_INPUT) if isinstance(data, dict) else None
     text = draft if isinstance(draft, str) else ""
     profile = bot.profile()
@@ -70,10 +78,12 @@ def submit_action(bot: Thinktwice, value: dict[str, Any]) -> dict[str, Any]:
             else _message(cards.sentence(str(exc)))
         )
     logger.info("message extension reviewed a %d-character draft", len(text))
+    deps.count_review(verdict)
     return _task("Post check", cards.review_card(text, verdict, profile))
 
 
 # Action command ids (as in the manifest's composeExtensions) and what answers each invoke.
-ACTION_COMMANDS: dict[str, dict[str, Callable[[Thinktwice, dict[str, Any]], dict[str, Any]]]] = {
+ActionHandler = Callable[[Deps, dict[str, Any]], Awaitable[dict[str, Any]]]
+ACTION_COMMANDS: dict[str, dict[str, ActionHandler]] = {
     CHECK_POST: {FETCH_TASK: fetch_task, SUBMIT_ACTION: submit_action},
 }

@@ -4,6 +4,7 @@
                      channel: nudges in mirrored channels, and answers when the bot is @mentioned
     messageUpdate    an edited channel message is scanned again
     invoke           the message extension's "Check post" (fetchTask, submitAction); others ignored
+    (card submits)   "Not a problem?" on a review or nudge card records a dispute (adapters.dispute)
     conversationUpdate / installationUpdate
                      remember where a person's 1:1 chat is; keep channel names current
 
@@ -25,6 +26,7 @@ from bot.errors import InputError
 
 from . import cards
 from .deps import Deps
+from .disputes import disputed
 from .extension import ACTION_COMMANDS
 from .nudges import channel_of, nudge_if_needed, tenant_of
 from .outbound import card_message, reply, text_message
@@ -92,6 +94,7 @@ async def _review(deps: Deps, context: TurnContext, draft: str) -> None:
         await reply(context, text_message(cards.sentence(str(exc))), "review error")
         return
     logger.info("checkpost reviewed a %d-character draft", len(draft))
+    deps.count_review(verdict)
     content = cards.review_card(draft, verdict, profile)
     await reply(context, card_message(content), "review")
 
@@ -108,6 +111,8 @@ async def _answer(deps: Deps, context: TurnContext, question: str) -> None:
         logger.error("answering failed: %s", type(exc).__name__)
         await reply(context, text_message(cards.unavailable_sentence(profile)), "answer")
         return
+    if deps.audit is not None:
+        deps.audit.record_answer(answer.profile, "teams", answer)
     if await reply(context, card_message(cards.answer_card(answer, profile)), "answer"):
         logger.info("answered a question (%s)", "abstained" if answer.abstained else "answered")
 
@@ -135,9 +140,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if _from_bot(activity):
             return
         kind = activity.conversation.conversation_type or PERSONAL
+        value = activity.value if isinstance(activity.value, dict) else {}
+        if await disputed(self.deps, turn_context, value):
+            return
         if kind == PERSONAL:
             self._remember_chat(activity)
-            value = activity.value if isinstance(activity.value, dict) else {}
             if value.get("thinktwice") == cards.SUBMIT_MARKER["thinktwice"]:  # the draft box's Check button
                 draft = value.get(cards.DRAFT_INPUT)
                 await _review(self.deps, turn_context, draft if isinstance(draft, str) else "")
@@ -173,7 +180,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if answer is None or value.get("botMessagePreviewAction"):
             logger.info("acknowledged and ignored a Teams invoke %s", str(activity.name)[:60])
             return InvokeResponse(status=200)
-        return InvokeResponse(status=200, body=answer(self.deps.bot, value))
+        return InvokeResponse(status=200, body=await answer(self.deps, value))
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

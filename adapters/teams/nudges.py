@@ -91,6 +91,13 @@ async def nudge_if_needed(deps: Deps, context: TurnContext, text: str) -> None:
         logger.info("nudged a poster privately in %s (%s)", channel_id, ", ".join(nudge.categories))
     elif await _reply_in_thread(deps, context, poster, nudge):
         logger.info("nudged a poster in a thread in %s (%s)", channel_id, ", ".join(nudge.categories))
+    else:
+        deps.metrics.error("teams", "nudge")
+        return
+    for category in nudge.categories:
+        deps.metrics.nudge("teams", category)
+    if deps.audit is not None:
+        deps.audit.record_nudge(deps.bot.profile().id, "teams", nudge.categories)
 
 
 async def _send_privately(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import tempfile
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -41,7 +42,9 @@ class TeamsHarness:
     """Fake connector + the real server (build_web_app) on 127.0.0.1, for one test."""
 
     def __init__(self, *, auth: dict[str, str] | None = None, **env: str) -> None:
-        self.config_env = {"THINKTWICE_NUDGE_COOLDOWN": "600", **env}
+        # Each harness keeps its data (the audit counts) in a directory of its own.
+        self._data = tempfile.TemporaryDirectory(prefix="thinktwice-test-")
+        self.config_env = {"THINKTWICE_NUDGE_COOLDOWN": "600", "THINKTWICE_DATA_DIR": self._data.name, **env}
         self.server_env = auth if auth is not None else {"THINKTWICE_TEAMS_DEV": "1"}
         self.connector = FakeConnector()
         self.bot: Thinktwice | None = None
@@ -71,6 +74,7 @@ class TeamsHarness:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.connector.stop()
+        self._data.cleanup()
 
     # -- activities as Teams sends them ------------------------------------------------------------------
     def _base(self, kind: str, conversation: dict[str, Any], **extra: Any) -> dict[str, Any]:
