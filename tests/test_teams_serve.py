@@ -20,8 +20,13 @@ APP = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _clean_env(isolated_env: pytest.MonkeyPatch) -> None:
+    """A data directory of the test's own (the server opens its audit there), no stray settings."""
+
+
 def _bot() -> Thinktwice:
-    return Thinktwice.start(load_config({}))
+    return Thinktwice.start(load_config())
 
 
 def _paths(env: dict[str, str], **kwargs: Any) -> set[str]:
