@@ -16,7 +16,7 @@ from typing import Literal
 
 from .detectors import DETECTORS, DetectContext, Detector
 from .normalise import NormText, normalise
-from .prefilter import Literals, may_match, required_literals
+from .prefilter import Literals, case_exact, may_match, required_literals
 from .rulebook import Rulebooks, RuleSpec, expand_pattern
 from .types import CATEGORY_RANK, STOP_CATEGORIES, Citation, Finding, Profile, Severity, Verdict
 
@@ -38,7 +38,9 @@ class CompiledRule:
     unless_near: tuple[re.Pattern[str], int] | None
     # Literal sets from the pattern and from `requires`: when the text contains
     # none of a set's strings the rule cannot fire and is skipped (bot/prefilter.py).
+    # Gates of case-sensitive patterns keep their case and test the text as it is.
     gates: tuple[Literals, ...] = ()
+    exact_gates: tuple[Literals, ...] = ()
     span_groups: tuple[str, ...] = ()  # the numbered `span` groups of pattern, if any
 
 
@@ -86,11 +88,9 @@ def _compile_rule(spec: RuleSpec, profile: Profile) -> CompiledRule | None:
     flags = re.UNICODE if spec.case_sensitive else _FLAGS
     pattern = _join(spec.patterns, vocab, flags) if spec.patterns else None
     requires = _join(spec.requires, vocab) if spec.requires else None
-    gates = tuple(
-        literals
-        for gated in (pattern, requires)
-        if gated is not None and (literals := required_literals(gated)) is not None
-    )
+    gated = [(p, required_literals(p)) for p in (pattern, requires) if p is not None]
+    gates = tuple(lits for p, lits in gated if lits is not None and not case_exact(p))
+    exact_gates = tuple(lits for p, lits in gated if lits is not None and case_exact(p))
     return CompiledRule(
         spec=spec,
         severity=severity,
@@ -102,6 +102,7 @@ def _compile_rule(spec: RuleSpec, profile: Profile) -> CompiledRule | None:
         unless=_join(spec.unless, vocab) if spec.unless else None,
         unless_near=(_join(spec.unless_near[0], vocab), spec.unless_near[1]) if spec.unless_near else None,
         gates=gates,
+        exact_gates=exact_gates,
         span_groups=tuple(n for n in pattern.groupindex if n.startswith("span")) if pattern else (),
     )
 
@@ -113,13 +114,23 @@ class ProfileRules:
     context: DetectContext
 
     _by_id: dict[str, CompiledRule] = field(init=False, repr=False, compare=False)
+    _by_rank: dict[int, tuple[CompiledRule, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The rewrite looks each finding's rule up by id.
         object.__setattr__(self, "_by_id", {r.spec.id: r for r in self.rules})
+        object.__setattr__(self, "_by_rank", {})
 
     def rule(self, rule_id: str) -> CompiledRule | None:
         return self._by_id.get(rule_id)
+
+    def ranked_at_most(self, worst: int) -> tuple[CompiledRule, ...]:
+        """The rules whose category ranks `worst` or more severe (cached: scan asks on every message)."""
+        cached = self._by_rank.get(worst)
+        if cached is None:
+            cached = tuple(r for r in self.rules if CATEGORY_RANK[r.spec.category] <= worst)
+            self._by_rank[worst] = cached
+        return cached
 
 
 def compile_profiles(rulebooks: Rulebooks, org_domains: tuple[str, ...] = ()) -> dict[str, ProfileRules]:
@@ -181,9 +192,14 @@ def _rule_hits(
     spec = rule.spec
     if spec.setting != "any" and spec.setting != setting:
         return []
-    if lowered is not None and not all(may_match(gate, lowered) for gate in rule.gates):
-        return []
     text = norm.text
+    for gate in rule.exact_gates:
+        if not may_match(gate, text):
+            return []
+    if lowered is not None:
+        for gate in rule.gates:
+            if not may_match(gate, lowered):
+                return []
     if rule.requires is not None and rule.requires.search(text) is None:
         return []
     if rule.unless is not None and rule.unless.search(text) is not None:
@@ -199,6 +215,8 @@ def _rule_hits(
         ]
     else:
         spans = []
+    if not spans:
+        return []
     near = _window_test(rule.near[0], text, rule.near[1], len(spans)) if rule.near else None
     unless_near = (
         _window_test(rule.unless_near[0], text, rule.unless_near[1], len(spans)) if rule.unless_near else None
@@ -265,10 +283,12 @@ def find(
     # The literal prefilter is exact only for ASCII text (see bot/prefilter.py).
     lowered = norm.text.lower() if norm.text.isascii() else None
     hits: list[_Hit] = []
-    worst = max((CATEGORY_RANK[c] for c in categories), default=-1) if categories is not None else None
-    for rule in rules.rules:
-        if worst is not None and CATEGORY_RANK[rule.spec.category] > worst:
-            continue
+    candidates = (
+        rules.rules
+        if categories is None
+        else rules.ranked_at_most(max((CATEGORY_RANK[c] for c in categories), default=-1))
+    )
+    for rule in candidates:
         hits.extend(_rule_hits(rule, norm, text, setting, rules.context, lowered))
     findings = []
     for h in _resolve_overlaps(hits):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.config import load_config
 from bot.engine import ProfileRules
 from bot.normalise import normalise
-from bot.prefilter import may_match, required_literals
+from bot.prefilter import case_exact, may_match, required_literals
 from bot.service import Thinktwice
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -34,12 +34,13 @@ def _gated_patterns(compiled: dict[str, ProfileRules]) -> list[re.Pattern[str]]:
 
 def _assert_sound(patterns: list[re.Pattern[str]], text: str) -> None:
     norm = normalise(text).text
-    if not norm.isascii():
-        return  # the engine does not prefilter non-ASCII text
-    lowered = norm.lower()
     for pattern in patterns:
-        if pattern.search(norm) is not None:
-            assert may_match(required_literals(pattern), lowered), (pattern.pattern[:80], text)
+        if pattern.search(norm) is None:
+            continue
+        if case_exact(pattern):  # literals in their own case, against the text as it is: any text
+            assert may_match(required_literals(pattern), norm), (pattern.pattern[:80], text)
+        elif norm.isascii():  # the engine does not prefilter non-ASCII text for the others
+            assert may_match(required_literals(pattern), norm.lower()), (pattern.pattern[:80], text)
 
 
 @pytest.mark.parametrize(
@@ -61,6 +62,13 @@ def test_required_literals(pattern: str, expected: set[str] | None) -> None:
     assert (None if found is None else set(found)) == expected
 
 
+def test_a_case_sensitive_pattern_keeps_the_case_of_its_literals() -> None:
+    pattern = re.compile(r"\bTOP\s+SECRET\b|(?<![-_])\bPROTECTED\b")
+    assert case_exact(pattern) and required_literals(pattern) == {"SECRET", "PROTECTED"}
+    assert not may_match(required_literals(pattern), "our secret santa and protected bike lanes")
+    assert not case_exact(re.compile(r"(?i:secret)"))
+
+
 def test_every_shipped_rule_has_a_sound_prefilter_on_the_dev_sets(compiled: dict[str, ProfileRules]) -> None:
     patterns = _gated_patterns(compiled)
     texts = []
@@ -74,7 +82,7 @@ def test_every_shipped_rule_has_a_sound_prefilter_on_the_dev_sets(compiled: dict
 
 
 _VOCABULARY = (
-    "SECRET secret PROTECTED cabinet submission minister idiot my manager work at the airport "
+    "SECRET secret Secret SEСRET PROTECTED cabinet submission minister idiot my manager work at the airport "
     "Border Force officer leaked brief [SEC=OFFICIAL:Sensitive] AUSTEO x-in-confidence 0412 345 678 "
     "jane dot smith at dss dot gov dot au views my own logo Monday shift @ . , ! ' -"
 )
