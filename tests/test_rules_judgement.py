@@ -141,6 +141,11 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
         ["My colleague Sarah Jones has been diagnosed with cancer, please keep her in your thoughts."],
         ["Sarah Jones won the bake-off with a lemon tart."],
     ),
+    "sensitive-fact-from-records": (
+        "dhs",
+        ["Checked his file at work: he's on a bridging visa that expires soon."],
+        ["Checked the file and the report is due Friday."],
+    ),
     "address-of-another": (
         "dss",
         ["Here is the home address of the landlord who won't fix the heating."],
@@ -296,7 +301,7 @@ POSTS: list[tuple[str, list[str], str]] = [
     ),
     ("dss", ["privacy"], "My neighbour Tom Baker is on the disability pension and spends it all at the pub."),
     ("vic-dhs", ["harassment"], "Karen in payroll is a two-faced cow, someone should tell her."),
-    ("dhs", ["official-information"], "We pulled up her customer record and she has three debts."),
+    ("dhs", ["official-information", "privacy"], "We pulled up her customer record and she has three debts."),
     (
         "dss",
         ["unannounced"],
@@ -316,6 +321,67 @@ POSTS: list[tuple[str, list[str], str]] = [
     ("dibp", ["location"], "📍 Perth Airport, international terminal"),
     ("act", ["political-comment"], "These Liberals are a pack of corrupt frauds."),
     ("dss", ["privacy"], "Her TFN is 123 456 782 if anyone needs it for the form."),
+    # a second batch
+    ("dss", [], "Great turnout at the Reconciliation Week morning tea, thanks to everyone who baked."),
+    ("dhs", [], "Anyone else think the new season of Bluey is the best yet?"),
+    ("dibp", [], "Off to Bali next week for a friend's wedding, can't wait!"),
+    ("vic-dhs", [], "So proud of my daughter for finishing her first half marathon."),
+    ("act", [], "Does anyone have a spare ticket to the Brumbies game on Saturday?"),
+    ("dss", [], "Reading a fascinating book on the history of the Australian welfare state."),
+    ("dibp", [], "The new passport photo booth at the post office is so much better."),
+    ("dhs", [], "Who else is watching the cricket today? What a catch!"),
+    ("dss", [], "Our street party raised $600 for the local animal shelter."),
+    ("vic-dhs", [], "Recommend the new café near Flinders Street, great coffee."),
+    ("act", [], "Just voted at the local primary school, sausage sizzle was excellent."),
+    ("dss", [], "Learning to play the ukulele, my neighbours are very patient."),
+    ("dibp", [], "Visited the immigration museum in Melbourne, really moving exhibits."),
+    ("dhs", [], "My manager bought the whole team lunch today, legend."),
+    ("dss", [], "The department's annual report is now public on the website, worth a read."),
+    # risky
+    (
+        "dss",
+        ["contact-details"],
+        "Happy to chat about the grant guidelines, call me at work on 02 6121 7744.",
+    ),
+    ("dhs", ["contact-details"], "Reach out anytime: k.patel@servicesaustralia.gov.au"),
+    (
+        "dibp",
+        ["classified", "official-information"],
+        "Leaked: the PROTECTED threat assessment on the northern approaches.",
+    ),
+    ("act", ["unannounced"], "Keep this quiet but the new stadium funding will be announced next month."),
+    ("dss", ["speaking-for-agency"], "The department's position is that the cashless card works, full stop."),
+    ("vic-dhs", ["political-comment"], "The Premier is a corrupt disgrace and should resign."),
+    ("dhs", ["criticism"], "My team leader is utterly useless, can't make a single decision."),
+    ("act", ["harassment"], "Karen from accounts is a fat useless cow."),
+    ("dss", ["privacy"], "My colleague Priya Shah just had a miscarriage, so sad."),
+    (
+        "dibp",
+        ["identifies-employee", "official-information"],
+        "We intercepted a boat off Ashmore Reef this morning, 30 people on board.",
+    ),
+    ("dibp", ["identifies-employee"], "Proud to wear the Border Force uniform for 8 years now."),
+    ("dibp", ["location", "identifies-employee"], "Rostered at Brisbane Airport every weekend this month."),
+    ("act", ["copyright"], "Put the ACT Government logo on my personal blog header, looks legit."),
+    (
+        "vic-dhs",
+        ["speaking-for-agency"],
+        "As a DHS case worker I can tell you the housing reforms are exactly right.",
+    ),
+    (
+        "dss",
+        ["official-information"],
+        "Had a client today whose Centrelink debt was cancelled after review, what a relief for her.",
+    ),
+    (
+        "dhs",
+        ["privacy", "official-information"],
+        "Looked up my neighbour's record at work, turns out she's on the disability pension.",
+    ),
+    ("dss", ["harassment"], "If I see that guy from payroll again I'll smash him."),
+    ("vic-dhs", ["criticism"], "Our clients are ungrateful liars, every single one."),
+    ("dss", ["unannounced"], "Embargoed until Monday: the age pension rate goes up 3%."),
+    ("dibp", ["classified"], "Here's the cable marked SECRET AUSTEO, don't share it."),
 ]
 
 
