@@ -156,3 +156,25 @@ def test_when_a_pid_file_is_stale_then_rules_reload_signals_nothing_and_exits_2(
     finally:
         bystander.kill()
         bystander.wait()
+
+
+# -- the audit outlives the process ----------------------------------------------------------------------
+def test_when_the_server_is_restarted_then_what_it_counted_is_still_there(
+    tmp_path: Path, slack: ThreadedSlackApi, rules: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for run in (1, 2):
+        with ServeProcess(tmp_path, slack, rules) as server:
+            assert server.command("email me at jane.citizen@dss.gov.au") == 200
+            slack.wait_for("response_url", run)
+            server.signal(signal.SIGTERM)
+            assert server.wait() == 0
+    # The report reads the same data directory the two servers used, one after the other.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THINKTWICE_DATA_DIR", str(server.data_dir))
+        assert main(["report", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "jane.citizen" not in json.dumps(report)
+    assert report["columns"] == [{"profile": "dss", "platform": "slack"}]
+    totals = {(row["metric"], row["key"]): row["total"] for row in report["rows"]}
+    assert totals[("reviews", None)] == 2  # one from each run of the server
+    assert totals[("finding", "contact-details")] == 2
