@@ -13,6 +13,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from conftest import RedisServer, free_port
 from fakes.slack_api import FakeSlackApi
 from fakes.slack_harness import SlackHarness, message_event
+from fakes.teams_connector import FakeConnector
+from fakes.teams_harness import MIRROR as TEAMS_MIRROR
+from fakes.teams_harness import TeamsHarness
 
 from adapters.fallback_state import DOWN_STATUS, FallbackStateStore
 from adapters.serve import STORE_KEY
@@ -136,5 +139,31 @@ def test_when_redis_is_down_at_start_up_then_the_server_starts_and_says_so() -> 
             await h.idle()
             await h.api.wait_for("response_url")
             assert len(h.api.received("chat.postEphemeral")) == 1
+
+    asyncio.run(main())
+
+
+def test_when_two_teams_instances_share_redis_then_a_chat_learned_by_one_is_used_by_the_other(
+    redis_server: RedisServer,
+) -> None:
+    async def main() -> None:
+        connector = FakeConnector()
+        await connector.start()
+        env = {"THINKTWICE_REDIS_URL": redis_server.url, "THINKTWICE_MIRROR_CHANNELS": TEAMS_MIRROR}
+        try:
+            async with (
+                TeamsHarness(connector=connector, **env) as a,
+                TeamsHarness(connector=connector, **env) as b,
+            ):
+                await a.send(a.personal_message("hello"))  # A learns where Jane's 1:1 chat is
+                risky = b.channel_message(RISKY)
+                await b.send(risky)  # B never saw Jane's chat, but finds it in the shared store
+                assert connector.received("create_conversation") == []
+                await a.send(risky)  # Teams redelivers the same activity to the other instance
+                nudges = [c for c in connector.sent() if "quiet heads-up" in c.text]
+                assert len(nudges) == 1
+                assert nudges[0].path["conversation"] == "a:1-personal-chat-jane"
+        finally:
+            await connector.stop()
 
     asyncio.run(main())

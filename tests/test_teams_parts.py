@@ -6,7 +6,9 @@ import asyncio
 import json
 
 import pytest
+from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
+from adapters.state import MemoryStateStore
 from adapters.teams import cards
 from adapters.teams.chats import PersonalChats
 from adapters.teams.mirror import ChannelDirectory, is_teams_channel_id
@@ -90,13 +92,13 @@ def test_when_patterns_mix_ids_and_globs_then_ids_match_exactly_and_globs_match_
         return {"19:a@thread.tacv2": "Yammer-News", "19:b@thread.tacv2": "General"}
 
     async def scenario() -> list[bool]:
-        directory = ChannelDirectory(["19:x@thread.tacv2", "#yammer-*"])
+        directory = ChannelDirectory(["19:x@thread.tacv2", "#yammer-*"], MemoryStateStore())
         answers = [
             await directory.is_mirrored("19:x@thread.tacv2", None, channels),
             await directory.is_mirrored("19:a@thread.tacv2", "team", channels),
             await directory.is_mirrored("19:b@thread.tacv2", "team", channels),
         ]
-        directory.learn("team", "19:b@thread.tacv2", "yammer-general")  # renamed
+        await directory.learn("team", "19:b@thread.tacv2", "yammer-general")  # renamed
         answers.append(await directory.is_mirrored("19:b@thread.tacv2", "team", channels))
         return answers
 
@@ -108,22 +110,49 @@ def test_when_the_channel_list_cannot_be_fetched_then_the_channel_counts_as_not_
     async def failing(team: str) -> dict[str, str]:
         raise OSError("connector down")
 
-    directory = ChannelDirectory(["yammer-*"])
+    directory = ChannelDirectory(["yammer-*"], MemoryStateStore())
     assert asyncio.run(directory.is_mirrored("19:a@thread.tacv2", "team", failing)) is False
 
 
-def test_when_more_chats_are_remembered_than_fit_then_the_oldest_are_forgotten() -> None:
-    chats = PersonalChats(max_chats=2)
-    chats.remember("t", "a", "ref-a")
-    chats.remember("t", "b", "ref-b")
-    chats.remember("t", "a", "ref-a2")  # touched: now the newest
-    chats.remember("t", "c", "ref-c")
-    assert (chats.get("t", "a"), chats.get("t", "b"), chats.get("t", "c"), len(chats)) == (
-        "ref-a2",
-        None,
-        "ref-c",
-        2,
+def test_chats_live_in_the_shared_store_so_another_instance_finds_them_until_they_expire() -> None:
+    now = [0.0]
+    store = MemoryStateStore(clock=lambda: now[0])
+    reference = ConversationReference(
+        channel_id="msteams",
+        service_url="http://127.0.0.1:9/",
+        conversation=ConversationAccount(id="a:1-chat", conversation_type="personal", tenant_id="t"),
+        bot=ChannelAccount(id="28:bot"),
+        user=ChannelAccount(id="29:jane", name="Jane"),
     )
+
+    async def scenario() -> list[str | None]:
+        here, there = PersonalChats(store, ttl=60), PersonalChats(store, ttl=60)
+        await here.remember("t", "29:jane", reference)
+        found = await there.get("t", "29:jane")  # another instance, the same store
+        now[0] = 61.0
+        expired = await there.get("t", "29:jane")
+        now[0] = 0.0
+        await here.remember("t", "29:jane", reference)
+        await there.forget("t", "29:jane")
+        forgotten = await here.get("t", "29:jane")
+        return [
+            found.conversation.id if found else None,
+            found.service_url if found else None,
+            expired and expired.conversation.id,
+            forgotten and forgotten.conversation.id,
+        ]
+
+    assert asyncio.run(scenario()) == ["a:1-chat", "http://127.0.0.1:9/", None, None]
+
+
+def test_when_a_stored_chat_cannot_be_read_then_it_is_dropped() -> None:
+    store = MemoryStateStore()
+
+    async def scenario() -> tuple[object, object]:
+        await store.put_map("teams:chat:t:29:jane", {"reference": "{not json"}, 60)
+        return await PersonalChats(store).get("t", "29:jane"), await store.get_map("teams:chat:t:29:jane")
+
+    assert asyncio.run(scenario()) == (None, None)
 
 
 def test_when_msrest_is_sped_up_then_its_retry_codes_are_unchanged() -> None:

@@ -81,13 +81,15 @@ class TeamsAdapter:
         )
         self.cloud = CloudAdapter(self.auth)
         self.signing_keys = SigningKeys(metadata_urls(settings)) if settings.authenticated else None
+        # One store for redelivery, cool-downs, channel lists and 1:1 chats: shared by instances on Redis.
+        state = store or MemoryStateStore()
         self.deps = Deps(
             bot=bot,
             cloud=self.cloud,
             app_id=settings.app_id or "",
-            deduper=Deduper(store or MemoryStateStore(), bot.config.nudge_cooldown),
-            mirrors=ChannelDirectory(bot.config.mirror_channels),
-            chats=PersonalChats(),
+            deduper=Deduper(state, bot.config.nudge_cooldown),
+            mirrors=ChannelDirectory(bot.config.mirror_channels, state),
+            chats=PersonalChats(state),
         )
         self.handler = TeamsBot(self.deps)
         self._warming: asyncio.Task[None] | None = None

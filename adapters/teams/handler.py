@@ -144,7 +144,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if await disputed(self.deps, turn_context, value):
             return
         if kind == PERSONAL:
-            self._remember_chat(activity)
+            await self._remember_chat(activity)
             if value.get("thinktwice") == cards.SUBMIT_MARKER["thinktwice"]:  # the draft box's Check button
                 draft = value.get(cards.DRAFT_INPUT)
                 await _review(self.deps, turn_context, draft if isinstance(draft, str) else "")
@@ -187,22 +187,22 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         kind = activity.conversation.conversation_type or PERSONAL
         bot_id = activity.recipient.id if activity.recipient else None
         if kind == PERSONAL and any(m.id == bot_id for m in activity.members_added or []):
-            self._remember_chat(activity)
+            await self._remember_chat(activity)
             content = cards.help_card(self.deps.bot.profile(), self.deps.bot.config.nudge_categories)
             await reply(turn_context, card_message(content), "welcome")
             return
         data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
         channel_id, team_id = channel_of(activity)
         if data.get("eventType") in _CHANNEL_EVENTS and channel_id and team_id:
-            self.deps.mirrors.learn(team_id, channel_id, field(data, "channel").get("name"))
+            await self.deps.mirrors.learn(team_id, channel_id, field(data, "channel").get("name"))
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         if (turn_context.activity.conversation.conversation_type or PERSONAL) == PERSONAL:
-            self._remember_chat(turn_context.activity)
+            await self._remember_chat(turn_context.activity)
 
-    def _remember_chat(self, activity: Activity) -> None:
+    async def _remember_chat(self, activity: Activity) -> None:
         sender = activity.from_property
         if sender is not None and sender.id:
             reference = TurnContext.get_conversation_reference(activity)
             reference.activity_id = None
-            self.deps.chats.remember(tenant_of(activity), sender.id, reference)
+            await self.deps.chats.remember(tenant_of(activity), sender.id, reference)

@@ -103,7 +103,7 @@ async def nudge_if_needed(deps: Deps, context: TurnContext, text: str) -> None:
 async def _send_privately(
     deps: Deps, context: TurnContext, tenant: str, poster: ChannelAccount, nudge: Nudge
 ) -> bool:
-    reference = deps.chats.get(tenant, poster.id) or await _create_personal_chat(
+    reference = await deps.chats.get(tenant, poster.id) or await _create_personal_chat(
         deps, context, tenant, poster
     )
     if reference is None:
@@ -125,7 +125,7 @@ async def _send_privately(
         logger.warning("Teams private nudge failed: %s", describe(exc))
         return False
     if not (sent and sent[0]):
-        deps.chats.forget(tenant, poster.id)  # stale or refused: create it afresh next time
+        await deps.chats.forget(tenant, poster.id)  # stale or refused: create it afresh next time
         return False
     return True
 
@@ -173,7 +173,7 @@ async def _create_personal_chat(
         bot=bot_account,
         user=ChannelAccount(id=poster.id, name=poster.name, aad_object_id=poster.aad_object_id),
     )
-    deps.chats.remember(tenant, poster.id, reference)
+    await deps.chats.remember(tenant, poster.id, reference)
     return reference
 
 

@@ -41,12 +41,16 @@ _ids = itertools.count(1)
 class TeamsHarness:
     """Fake connector + the real server (build_web_app) on 127.0.0.1, for one test."""
 
-    def __init__(self, *, auth: dict[str, str] | None = None, **env: str) -> None:
+    def __init__(
+        self, *, auth: dict[str, str] | None = None, connector: FakeConnector | None = None, **env: str
+    ) -> None:
+        """`connector`: a started fake connector shared with other harnesses (several instances)."""
         # Each harness keeps its data (the audit counts) in a directory of its own.
         self._data = tempfile.TemporaryDirectory(prefix="thinktwice-test-")
         self.config_env = {"THINKTWICE_NUDGE_COOLDOWN": "600", "THINKTWICE_DATA_DIR": self._data.name, **env}
         self.server_env = auth if auth is not None else {"THINKTWICE_TEAMS_DEV": "1"}
-        self.connector = FakeConnector()
+        self._own_connector = connector is None
+        self.connector = connector if connector is not None else FakeConnector()
         self.bot: Thinktwice | None = None
         self.web_app: web.Application | None = None
         self.url = ""
@@ -54,7 +58,8 @@ class TeamsHarness:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> TeamsHarness:
-        await self.connector.start()
+        if self._own_connector:
+            await self.connector.start()
         self.bot = Thinktwice.start(load_config(self.config_env))
         self.web_app = build_web_app(self.bot, self.server_env)
         self._runner = web.AppRunner(self.web_app, access_log=None)
@@ -73,7 +78,8 @@ class TeamsHarness:
             await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
-        await self.connector.stop()
+        if self._own_connector:
+            await self.connector.stop()
         self._data.cleanup()
 
     # -- activities as Teams sends them ------------------------------------------------------------------
