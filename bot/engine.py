@@ -157,20 +157,26 @@ def _window_has(pattern: re.Pattern[str], text: str, start: int, end: int, windo
 WindowTest = Callable[[int, int], bool]
 
 
-def _window_test(pattern: re.Pattern[str], text: str, window: int, candidates: int) -> WindowTest:
+def _window_test(
+    pattern: re.Pattern[str],
+    text: str,
+    window: int,
+    candidates: int,
+    matches: list[tuple[int, int]] | None = None,
+) -> WindowTest:
     """Does pattern match within `window` characters of a span? Chosen for the number of spans.
 
     A few spans: search each window. Many (a long post with a name on every line): the
-    windows would cover the text many times over, so find the pattern's matches once and
-    look each span up by bisection, which keeps a 40,000-character post linear.
+    windows would cover the text many times over, so find the pattern's matches once (or
+    take them as `matches`, already found) and look each span up by bisection, which keeps
+    a 40,000-character post linear.
     """
-    if candidates * (2 * window + 40) < len(text):
+    if matches is None and candidates * (2 * window + 40) < len(text):
         return lambda start, end: _window_has(pattern, text, start, end, window)
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in pattern.finditer(text):
-        starts.append(m.start())
-        ends.append(m.end())
+    if matches is None:
+        matches = [m.span() for m in pattern.finditer(text)]
+    starts = [a for a, _ in matches]
+    ends = [b for _, b in matches]
 
     def test(start: int, end: int) -> bool:
         # Matches do not overlap, so sorted by start they are sorted by end: the first one
@@ -179,6 +185,39 @@ def _window_test(pattern: re.Pattern[str], text: str, window: int, candidates: i
         return i < len(starts) and ends[i] <= end + window
 
     return test
+
+
+# Matches shorter than this are found the same whether the whole text or only the stretches
+# around a rule's `near` matches are scanned (see _scan_ranges).
+ANCHOR_MARGIN = 300
+
+
+def _near_matches(rule: CompiledRule, text: str) -> list[tuple[int, int]] | None:
+    """On a long post, every match of the rule's `near` pattern (found once, used twice); else None."""
+    if rule.near is None or rule.pattern is None or len(text) < 4 * (rule.near[1] + ANCHOR_MARGIN):
+        return None
+    return [m.span() for m in rule.near[0].finditer(text)]
+
+
+def _scan_ranges(rule: CompiledRule, text: str, near: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    """Where a rule's pattern needs looking for: the whole text, or only around its `near` matches.
+
+    A rule with `near` can only fire within `window` characters of a near match. On a long
+    post, scanning the stretches around those (widened by ANCHOR_MARGIN, merged where they
+    touch) finds the same matches as scanning everything, for any match shorter than the
+    margin, at a fraction of the cost when near matches are few.
+    """
+    if near is None or rule.near is None:
+        return [(0, len(text))]
+    reach = rule.near[1] + ANCHOR_MARGIN
+    ranges: list[tuple[int, int]] = []
+    for start, end in near:
+        a, b = max(0, start - reach), min(len(text), end + reach)
+        if ranges and a <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], b)
+        else:
+            ranges.append((a, b))
+    return ranges
 
 
 def _rule_hits(
@@ -206,18 +245,22 @@ def _rule_hits(
         return []
     if spec.whole_post:
         return [_Hit(rule, 0, len(original))]
+    near_matches = None
     if rule.detector is not None:
         spans = rule.detector(text, ctx)
     elif rule.pattern is not None:
-        groups = tuple(name for name in rule.pattern.groupindex if name.startswith("span"))
+        near_matches = _near_matches(rule, text)
         spans = [
-            span for m in rule.pattern.finditer(text) if (span := _reported_span(m, groups))[1] > span[0]
+            span
+            for a, b in _scan_ranges(rule, text, near_matches)
+            for m in rule.pattern.finditer(text, a, b)
+            if (span := _reported_span(m, rule.span_groups))[1] > span[0]
         ]
     else:
         spans = []
     if not spans:
         return []
-    near = _window_test(rule.near[0], text, rule.near[1], len(spans)) if rule.near else None
+    near = _window_test(rule.near[0], text, rule.near[1], len(spans), near_matches) if rule.near else None
     unless_near = (
         _window_test(rule.unless_near[0], text, rule.unless_near[1], len(spans)) if rule.unless_near else None
     )

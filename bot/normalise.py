@@ -112,18 +112,25 @@ def _char_fold(text: str) -> NormText:
     # Most non-ASCII chat text (an emoji, a dash, a curly quote) folds one character
     # to one character: then the offsets are the identity and no map is built.
     table = {ord(ch): _fold_char(ch) for ch in set(_NON_ASCII.findall(text))}
-    if all(len(folded) == 1 for folded in table.values()):
-        return NormText(text.translate(table), None, None)
-    out: list[str] = []
+    folded = text.translate(table)
+    if all(len(piece) == 1 for piece in table.values()):
+        return NormText(folded, None, None)
+    resized = [m.start() for m in _NON_ASCII.finditer(text) if len(table[ord(m.group())]) != 1]
+    # The map is the identity between the characters that grew or vanished, so it is built a
+    # run at a time (a 40,000-character post would otherwise cost a Python step per character).
     starts: list[int] = []
     ends: list[int] = []
-    for i, ch in enumerate(text):
-        folded = table.get(ord(ch), ch)
-        for piece in folded:
-            out.append(piece)
-            starts.append(i)
-            ends.append(i + 1)
-    return NormText("".join(out), tuple(starts), tuple(ends))
+    previous = 0
+    for i in resized:
+        starts.extend(range(previous, i))
+        ends.extend(range(previous + 1, i + 1))
+        width = len(table[ord(text[i])])
+        starts.extend([i] * width)
+        ends.extend([i + 1] * width)
+        previous = i + 1
+    starts.extend(range(previous, len(text)))
+    ends.extend(range(previous + 1, len(text) + 1))
+    return NormText(folded, tuple(starts), tuple(ends))
 
 
 def _substitute(norm: NormText, pattern: re.Pattern[str], replace: Callable[[str], str | None]) -> NormText:
@@ -134,15 +141,22 @@ def _substitute(norm: NormText, pattern: re.Pattern[str], replace: Callable[[str
     ends: list[int] = []
     last = 0
     changed = False
+
+    def keep(a: int, b: int) -> None:
+        # Unchanged characters keep their own origins, copied a run at a time.
+        if norm.starts is None or norm.ends is None:
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+        else:
+            starts.extend(norm.starts[a:b])
+            ends.extend(norm.ends[a:b])
+
     for m in pattern.finditer(text):
         new = replace(m.group())
         if new is None or new == m.group():
             continue
         changed = True
-        for j in range(last, m.start()):
-            s, e = norm.span(j, j + 1)
-            starts.append(s)
-            ends.append(e)
+        keep(last, m.start())
         pieces.append(text[last : m.start()])
         s, e = norm.span(m.start(), m.end())
         pieces.append(new)
@@ -151,10 +165,7 @@ def _substitute(norm: NormText, pattern: re.Pattern[str], replace: Callable[[str
         last = m.end()
     if not changed:
         return norm
-    for j in range(last, len(text)):
-        s, e = norm.span(j, j + 1)
-        starts.append(s)
-        ends.append(e)
+    keep(last, len(text))
     pieces.append(text[last:])
     return NormText("".join(pieces), tuple(starts), tuple(ends))
 
