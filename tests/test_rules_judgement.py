@@ -382,6 +382,74 @@ POSTS: list[tuple[str, list[str], str]] = [
     ("vic-dhs", ["criticism"], "Our clients are ungrateful liars, every single one."),
     ("dss", ["unannounced"], "Embargoed until Monday: the age pension rate goes up 3%."),
     ("dibp", ["classified"], "Here's the cable marked SECRET AUSTEO, don't share it."),
+    # a third batch
+    ("dss", [], "The new Parenting Payment rates are on the website now, check if you're eligible."),
+    ("act", [], "The budget was handed down today; lots of interesting commentary in the papers."),
+    ("dhs", [], "Looking forward to the long weekend, heading down the coast."),
+    ("dibp", [], "Watched a great doco about the history of migration to Australia."),
+    ("vic-dhs", [], "The department has released its annual report, link in the comments."),
+    ("dss", [], "I don't agree with everything the government does, but I respect the process."),
+    ("act", [], "Our team just finished a 10k charity walk, thanks for the donations!"),
+    ("dss", [], "Working from home today, the cat is my new supervisor."),
+    ("dhs", [], "The minister visited our office today, great to hear her speak about service delivery."),
+    ("dibp", [], "Just got my citizenship certificate framed, proud day for my family."),
+    ("vic-dhs", [], "Does anyone know a good family lawyer in Geelong? Asking for a friend."),
+    ("dss", [], "Just read the Productivity Commission report, some interesting ideas on housing."),
+    # risky
+    (
+        "dss",
+        ["unannounced"],
+        "Can't say much, but the Family Tax Benefit changes will be announced next week and they're big.",
+    ),
+    (
+        "act",
+        ["unannounced"],
+        "Heard in a briefing today that the Belconnen pool will close in June. Not public yet!",
+    ),
+    (
+        "dhs",
+        ["official-information"],
+        "Our internal fraud detection manual says they only check claims over $5k, lol.",
+    ),
+    (
+        "dibp",
+        ["official-information", "identifies-employee"],
+        "We seized 200kg of cocaine at the port today, biggest bust of my career.",
+    ),
+    (
+        "vic-dhs",
+        ["speaking-for-agency"],
+        "On behalf of the department, I want to apologise for the delays in your case.",
+    ),
+    (
+        "dss",
+        ["speaking-for-agency"],
+        "I work at DSS and we fully support the new welfare rules, they're the right call.",
+    ),
+    ("act", ["political-comment"], "The Chief Minister is a corrupt clown, vote them out."),
+    ("dss", ["political-comment"], "Every MP who voted for this bill is a heartless coward."),
+    ("dhs", ["copyright"], "Scanned the whole textbook and uploaded it, so nobody needs to buy it."),
+    (
+        "vic-dhs",
+        ["copyright", "speaking-for-agency"],
+        "I've added the department logo to my blog so people know my thoughts on child protection are legit.",
+    ),
+    (
+        "dss",
+        ["criticism"],
+        "Senior executives in this department are completely clueless about frontline work.",
+    ),
+    ("dhs", ["harassment"], "That new guy in my team is such a loser, someone should tell him to quit."),
+    ("dss", ["privacy"], "My colleague Mark Chen is going through a divorce and is really struggling."),
+    ("dibp", ["location"], "📍 Villawood, another long shift."),
+    ("dibp", ["identifies-employee"], "Ten years with the Australian Border Force this week!"),
+    ("act", ["contact-details"], "For event bookings call me on my direct line 02 6205 1234."),
+    (
+        "dss",
+        ["classified"],
+        "Sharing the Cabinet submission on the payment reforms, it's really interesting.",
+    ),
+    ("vic-dhs", ["official-information"], "A client of mine had her kids removed today, heartbreaking case."),
 ]
 
 
