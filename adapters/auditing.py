@@ -2,9 +2,10 @@
 
 Adapters find it as `web_app[AUDIT_KEY]` when they register, and count reviews,
 nudges, answers and disputes through it. Counts are buffered in memory and written
-every second by a thread, and at a graceful stop: a crash can lose the last second. If the audit cannot be opened (the
-data directory is not writable) the bot still serves: it says so loudly at
-start-up and in /healthz, and counts nothing, rather than refusing to help.
+every second by a thread, and at a graceful stop: a crash can lose the last second.
+If the audit cannot be opened (the data directory is not writable) the bot still
+serves: it says so loudly at start-up and in /healthz, and counts nothing, rather
+than refusing to help.
 """
 
 from __future__ import annotations
