@@ -10,9 +10,16 @@ turns it off. Keys carry the platform so one store can serve both.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
+from bot.errors import InputError
+from bot.service import Thinktwice
+from bot.types import Nudge
+
 from .state import StateStore
+
+logger = logging.getLogger(__name__)
 
 # Slack retries for a few minutes at most; an hour leaves a wide margin.
 EVENT_MEMORY_SECONDS = 3600.0
@@ -41,3 +48,22 @@ class Deduper:
             ):
                 fresh.append(category)
         return fresh
+
+    async def due_nudge(
+        self, bot: Thinktwice, text: str, platform: str, team: str, person: str, channel: str
+    ) -> Nudge | None:
+        """The nudge a message in a mirrored channel earns now, or None.
+
+        None when the message earns none (or is not text the core accepts), and when the
+        cool-down holds back every category it names.
+        """
+        try:
+            nudge = bot.scan(text)
+        except InputError:
+            return None
+        if not nudge.nudge:
+            return None
+        if not await self.fresh_categories(platform, team, person, channel, nudge.categories):
+            logger.info("nudge in %s held back by the cool-down (%s)", channel, ", ".join(nudge.categories))
+            return None
+        return nudge

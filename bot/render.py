@@ -15,6 +15,35 @@ _HEADLINE = {
 }
 
 
+# What the chat platforms say of a verdict: the headline word, then the sentence after it.
+CHAT_HEADLINE = {
+    "ok": ("OK to post", "nothing in this draft conflicts with the {policy} policy."),
+    "caution": ("Caution", "review this draft against the {policy} policy before you post it."),
+    "stop": ("Stop", "do not post this as written: it breaks the {policy} policy."),
+}
+SEVERITY_WORDS = {"stop": "must change", "caution": "worth a second look"}
+
+
+def category_label(category: str) -> str:
+    return category.replace("-", " ").capitalize()
+
+
+def review_summary(verdict: Verdict, profile: Profile) -> str:
+    """The review in a sentence or three: what notifications, card fallbacks and screen readers get."""
+    word, rest = CHAT_HEADLINE[verdict.level]
+    lines = [f"{word}: {rest.format(policy=profile.short_name)}"]
+    if verdict.findings:
+        n = len(verdict.findings)
+        found = ", ".join(dict.fromkeys(category_label(f.category).lower() for f in verdict.findings))
+        lines.append(f"{n} finding{'s' if n != 1 else ''}: {found}.")
+        lines.append(
+            "A suggested rewrite is included."
+            if verdict.suggestion
+            else "There is no safe rewrite for this one."
+        )
+    return " ".join(lines)
+
+
 def citation_label(c: Citation, short_name: str | None = None) -> str:
     section = f"s{c.section}" if c.section[:1].isdigit() else c.section
     name = short_name or c.policy.upper()

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from bot.render import answer_text, citation_label
+from bot.render import (
+    CHAT_HEADLINE,
+    SEVERITY_WORDS,
+    answer_text,
+    category_label,
+    citation_label,
+    review_summary,
+)
 from bot.types import Answer, Citation, Finding, Nudge, Profile, Verdict
 
 from ..dispute import DISPUTE_ACTION, DISPUTE_LABEL, MAX_REASON, DisputeToken, dispute_token
@@ -33,12 +40,7 @@ DISPUTE_CALLBACK = "thinktwice_dispute_reason"
 REASON_BLOCK = "reason"
 REASON_ACTION = "reason_input"
 
-_HEADLINE = {
-    "ok": (":white_check_mark:", "OK to post", "nothing in this draft conflicts with the {policy} policy."),
-    "caution": (":warning:", "Caution", "review this draft against the {policy} policy before you post it."),
-    "stop": (":octagonal_sign:", "Stop", "do not post this as written: it breaks the {policy} policy."),
-}
-_SEVERITY = {"stop": "must change", "caution": "worth a second look"}
+_EMOJI = {"ok": ":white_check_mark:", "caution": ":warning:", "stop": ":octagonal_sign:"}
 
 
 class Rendered(NamedTuple):
@@ -66,10 +68,6 @@ def _preformatted(text: str) -> Block:
     }
 
 
-def category_label(category: str) -> str:
-    return category.replace("-", " ").capitalize()
-
-
 def _cites(citations: tuple[Citation, ...], profile: Profile) -> str:
     return (
         "; ".join(citation_label(c, profile.short_name) for c in citations) or f"{profile.short_name} policy"
@@ -81,24 +79,10 @@ def _quote(text: str) -> str:
 
 
 # -- the review -------------------------------------------------------------------------------------------
-def review_summary(verdict: Verdict, profile: Profile) -> str:
-    """The review in a sentence or three: what screen readers and notifications get."""
-    _, word, rest = _HEADLINE[verdict.level]
-    lines = [f"{word}: {rest.format(policy=profile.short_name)}"]
-    if verdict.findings:
-        n = len(verdict.findings)
-        found = ", ".join(dict.fromkeys(category_label(f.category).lower() for f in verdict.findings))
-        lines.append(f"{n} finding{'s' if n != 1 else ''}: {found}.")
-        lines.append(
-            "A suggested rewrite is included."
-            if verdict.suggestion
-            else "There is no safe rewrite for this one."
-        )
-    return " ".join(lines)
 
 
 def _finding_blocks(i: int, finding: Finding, text: str, profile: Profile) -> list[Block]:
-    title = f"*{i}. {category_label(finding.category)}* ({_SEVERITY[finding.severity]})"
+    title = f"*{i}. {category_label(finding.category)}* ({SEVERITY_WORDS[finding.severity]})"
     whole_post = finding.start == 0 and finding.end == len(text) and len(text) > 80
     body = [title]
     if not whole_post:
@@ -111,7 +95,7 @@ def _finding_blocks(i: int, finding: Finding, text: str, profile: Profile) -> li
 
 
 def review_blocks(text: str, verdict: Verdict, profile: Profile) -> list[Block]:
-    emoji, word, rest = _HEADLINE[verdict.level]
+    emoji, (word, rest) = _EMOJI[verdict.level], CHAT_HEADLINE[verdict.level]
     blocks: list[Block] = [_mrkdwn(f"{emoji} *{word}:* {rest.format(policy=escape(profile.short_name))}")]
     shown = verdict.findings[:MAX_FINDINGS_SHOWN]
     for i, finding in enumerate(shown, 1):

@@ -75,17 +75,8 @@ async def _nudge_if_needed(
     text = plain(str(message.get("text") or ""))
     if not user or not text.strip() or not await deps.mirrors.is_mirrored(channel):
         return
-    try:
-        nudge = deps.bot.scan(text)
-    except InputError:
-        return
-    if not nudge.nudge:
-        return
-    fresh = await deps.deduper.fresh_categories(
-        "slack", context.team_id or "", user, channel, nudge.categories
-    )
-    if not fresh:
-        logger.info("nudge in %s held back by the cool-down (%s)", channel, ", ".join(nudge.categories))
+    nudge = await deps.deduper.due_nudge(deps.bot, text, "slack", context.team_id or "", user, channel)
+    if nudge is None:
         return
     rendered = blocks.nudge_message(nudge, deps.bot.profile())
     extra = {"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {}

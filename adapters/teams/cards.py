@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.render import answer_text, citation_label
+from bot.render import (
+    CHAT_HEADLINE,
+    SEVERITY_WORDS,
+    answer_text,
+    category_label,
+    citation_label,
+    review_summary,
+)
 from bot.types import Answer, Citation, Finding, Nudge, Profile, Verdict
 
 from ..dispute import DISPUTE_LABEL, MAX_REASON, DisputeToken, dispute_token
@@ -37,12 +44,7 @@ EXCERPT_LIMIT = 300
 CONTEXT_CHARS = 40
 SUGGESTION_LIMIT = 4000
 
-_HEADLINE = {
-    "ok": ("good", "OK to post", "nothing in this draft conflicts with the {policy} policy."),
-    "caution": ("warning", "Caution", "review this draft against the {policy} policy before you post it."),
-    "stop": ("attention", "Stop", "do not post this as written: it breaks the {policy} policy."),
-}
-_SEVERITY = {"stop": "must change", "caution": "worth a second look"}
+_COLOR = {"ok": "good", "caution": "warning", "stop": "attention"}
 
 
 # -- building blocks -----------------------------------------------------------------------------------
@@ -82,10 +84,6 @@ def _subtle(text: str) -> Element:
     return _text(text, isSubtle=True, size="Small", spacing="Small")
 
 
-def category_label(category: str) -> str:
-    return category.replace("-", " ").capitalize()
-
-
 def _cites(citations: tuple[Citation, ...], profile: Profile) -> str:
     return (
         "; ".join(citation_label(c, profile.short_name) for c in citations) or f"{profile.short_name} policy"
@@ -93,20 +91,6 @@ def _cites(citations: tuple[Citation, ...], profile: Profile) -> str:
 
 
 # -- the review ----------------------------------------------------------------------------------------
-def review_summary(verdict: Verdict, profile: Profile) -> str:
-    """The review in a sentence or three: the fallback text and the notification."""
-    _, word, rest = _HEADLINE[verdict.level]
-    lines = [f"{word}: {rest.format(policy=profile.short_name)}"]
-    if verdict.findings:
-        n = len(verdict.findings)
-        found = ", ".join(dict.fromkeys(category_label(f.category).lower() for f in verdict.findings))
-        lines.append(f"{n} finding{'s' if n != 1 else ''}: {found}.")
-        lines.append(
-            "A suggested rewrite is included."
-            if verdict.suggestion
-            else "There is no safe rewrite for this one."
-        )
-    return " ".join(lines)
 
 
 def _squash(text: str) -> str:
@@ -131,7 +115,9 @@ def _excerpt(finding: Finding, text: str) -> Element:
 def _finding(i: int, finding: Finding, text: str, profile: Profile) -> Element:
     whole_post = finding.start == 0 and finding.end == len(text) and len(text) > 80
     items: list[Element] = [
-        _text(f"{i}. {category_label(finding.category)} ({_SEVERITY[finding.severity]})", weight="Bolder")
+        _text(
+            f"{i}. {category_label(finding.category)} ({SEVERITY_WORDS[finding.severity]})", weight="Bolder"
+        )
     ]
     if not whole_post:
         items.append(_excerpt(finding, text))
@@ -141,7 +127,7 @@ def _finding(i: int, finding: Finding, text: str, profile: Profile) -> Element:
 
 
 def review_card(text: str, verdict: Verdict, profile: Profile) -> Card:
-    color, word, rest = _HEADLINE[verdict.level]
+    color, (word, rest) = _COLOR[verdict.level], CHAT_HEADLINE[verdict.level]
     body: list[Element] = [
         _text(
             f"{word}: {rest.format(policy=profile.short_name)}", weight="Bolder", color=color, size="Medium"

@@ -28,7 +28,6 @@ from botbuilder.schema import (
     Mention,
 )
 
-from bot.errors import InputError
 from bot.types import Nudge
 
 from . import cards
@@ -75,17 +74,10 @@ async def nudge_if_needed(deps: Deps, context: TurnContext, text: str) -> None:
 
     if not await deps.mirrors.is_mirrored(channel_id, team_id, list_channels):
         return
-    try:
-        nudge = deps.bot.scan(text)
-    except InputError:
-        return
-    if not nudge.nudge:
-        return
     tenant = tenant_of(activity)
     person = poster.aad_object_id or poster.id
-    fresh = await deps.deduper.fresh_categories("teams", tenant, person, channel_id, nudge.categories)
-    if not fresh:
-        logger.info("nudge in %s held back by the cool-down (%s)", channel_id, ", ".join(nudge.categories))
+    nudge = await deps.deduper.due_nudge(deps.bot, text, "teams", tenant, person, channel_id)
+    if nudge is None:
         return
     if await _send_privately(deps, context, tenant, poster, nudge):
         logger.info("nudged a poster privately in %s (%s)", channel_id, ", ".join(nudge.categories))
