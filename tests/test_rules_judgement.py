@@ -108,7 +108,11 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     ),
     "threat-or-incitement": (
         "vic-dhs",
-        ["I know where she lives, just saying.", "I'll sort him out after work."],
+        [
+            "Someone should tell his boss what he did.",
+            "I know where she lives, just saying.",
+            "I'll sort him out after work.",
+        ],
         ["I know where the best coffee is."],
     ),
     "personal-abuse": (
@@ -118,7 +122,7 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     ),
     "discrimination": (
         "dibp",
-        ["Send them back where they came from."],
+        ["So sick of listening to their accents on the bus.", "Send them back where they came from."],
         ["Send the parcel back where it came from."],
     ),
     "sexual-objectification": (
@@ -129,7 +133,7 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     "mocking-colleague": (
         "act",
         ["Did you see the new grad's report? What a muppet."],
-        ["The Muppets movie is on tonight."],
+        ["What an idiot I was to forget my keys.", "The Muppets movie is on tonight."],
     ),
     "contact-list-upload": (
         "dss",
@@ -179,7 +183,7 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     "posts-about-official-duties": (
         "dibp",
         ["Night shift at the airport again, so tired.", "We detained three people at the terminal today."],
-        ["We had a quiet day at the beach."],
+        ["Great win for the team on Saturday, go Raiders!", "We had a quiet day at the beach."],
     ),
     "location-tag": (
         "dibp",
@@ -208,7 +212,10 @@ CASES: dict[str, tuple[str, list[str], list[str]]] = {
     ),
     "copied-material": (
         "dss",
-        ["I scanned the entire textbook so nobody needs to buy it."],
+        [
+            "Photocopied the whole workbook so no one has to buy it.",
+            "I scanned the entire textbook so nobody needs to buy it.",
+        ],
         ["I scanned the receipts for my tax return."],
     ),
 }
